@@ -1,0 +1,1 @@
+"""One module per `cfct-backup` subcommand (see cfct_backup.cli)."""
