@@ -1,0 +1,15 @@
+"""Delivery: build the CfCT configuration zip and the Lambda artifact, and publish them.
+
+`package` builds (`build_package`), `publish` uploads/pushes (`publish_package`). Nothing here
+imports boto3 at module level: clients are passed in by the command that owns them.
+"""
+
+from __future__ import annotations
+
+CONFIG_ZIP_NAME = "custom-control-tower-configuration.zip"
+LAMBDA_ZIP_NAME = "cfct-backup-automation.zip"
+PACKAGE_RECORD_NAME = "cfct-backup-package.json"
+
+
+class DeliveryError(Exception):
+    """A package or publish step that cannot go on; the message says why, for a person."""
