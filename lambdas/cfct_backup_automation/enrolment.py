@@ -1,0 +1,363 @@
+"""Enrolment and offboarding of one member account, driven by a lifecycle event.
+
+Every step is idempotent (opt-in is a set, the grant is found by name, the bunker allow-list is a
+set, the inventory write is a SET), so a redelivered or retried event converges; a lease in the
+inventory item keeps two invocations off the same account; an event older than the last one applied
+to the account is ignored as stale. Nothing here deletes a vault, a key or a recovery point.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation.config import MEMBER_KEY_ALIAS, Config
+from cfct_backup_automation.events import IgnoredEvent, LifecycleEvent, parse_event
+from cfct_backup_automation.grants import revoke_all
+from cfct_backup_automation.log import logger
+from cfct_backup_automation.protection import NOT_FOUND, Gap, check_backup_policy, check_region
+from cfct_backup_automation.sessions import ACCESS_DENIED, RoleNotReady, SessionFactory, error_code
+from cfct_backup_automation.telemetry import Telemetry
+
+Action = Literal["enrolled", "offboarded", "ignored"]
+
+
+@dataclass
+class Outcome:
+    action: Action
+    account_id: str | None = None
+    state: str | None = None
+    reason: str | None = None
+    message: str = ""
+    gaps: list[Gap] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "accountId": self.account_id,
+            "state": self.state,
+            "reason": self.reason,
+            "message": self.message,
+            "gaps": [g.as_dict() for g in self.gaps],
+            "actions": self.actions,
+        }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ignore(
+    telemetry: Telemetry, reason: str, message: str, event_id: Any = None, account_id: str | None = None
+) -> Outcome:
+    """Log, count and announce an event that changes nothing."""
+    logger.warning("event ignored", extra={"reason": reason, "detail": message, "event_id": event_id})
+    telemetry.metric("EventsIgnored", 1, reason=reason)
+    telemetry.event(
+        "Event Ignored", {"reason": reason, "message": message, "eventId": event_id, "accountId": account_id}
+    )
+    return Outcome("ignored", account_id, reason=reason, message=message)
+
+
+def _bunker_wiring(cfg: Config, sessions: SessionFactory, account_id: str, present: bool) -> list[str]:
+    if cfg.bunker_allowlist_mode != "accounts":
+        return []
+    changed = []
+    for region in dict.fromkeys((cfg.home_region, cfg.dr_region)):
+        backup = sessions.client("backup", cfg.bunker_account, region)
+        if bunker.set_account(backup, account_id, present):
+            changed.append(f"bunker-allow-list:{region}")
+    return changed
+
+
+def enrol_account(
+    ev: LifecycleEvent,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    now: datetime | None = None,
+    owner: str | None = None,
+) -> Outcome:
+    """Bring an account that is (now) in a protected OU under protection and confirm it."""
+    now = now or _now()
+    owner = owner or f"{ev.event_id}/{uuid.uuid4()}"
+    ddb = sessions.home_client("dynamodb")
+    item = inventory.acquire(ddb, cfg.inventory_table, ev.account_id, owner=owner, now=now, fields={})
+    previous_state = item.get("state")
+    last = item.get("lastEventTime")
+    if last and last > inventory.iso(ev.time):
+        inventory.release(ddb, cfg.inventory_table, ev.account_id, owner=owner, now=now, fields={})
+        return ignore(
+            telemetry,
+            "stale",
+            f"{ev.kind} of {ev.time} is older than the last event applied ({last})",
+            ev.event_id,
+            ev.account_id,
+        )
+    entered = item.get("enteredScopeAt")
+    if not entered or previous_state in (None, inventory.OFFBOARDED):
+        entered = inventory.iso(ev.time)
+    base_fields: dict[str, Any] = {
+        "ouId": ev.ou_id,
+        "enteredScopeAt": entered,
+        "lastEventId": ev.event_id,
+        "lastEventTime": inventory.iso(ev.time),
+    }
+    if ev.account_name:
+        base_fields["accountName"] = ev.account_name
+    if ev.ou_name:
+        base_fields["ouName"] = ev.ou_name
+    logger.info(
+        "enrolling account", extra={"kind": ev.kind, "ou_id": ev.ou_id, "previous_state": previous_state}
+    )
+    try:
+        outcome = _enrol_steps(ev.account_id, cfg, sessions)
+    except RoleNotReady as exc:
+        inventory.release(
+            ddb,
+            cfg.inventory_table,
+            ev.account_id,
+            owner=owner,
+            now=now,
+            fields={
+                **base_fields,
+                "state": inventory.PENDING,
+                "gaps": ["global:role-missing"],
+                "lastError": str(exc),
+            },
+        )
+        telemetry.metric("ProtectionGaps", 1, reason="role-missing")
+        raise
+    except Exception as exc:
+        # Leave a trace and give the lease back; the retry (or reconcile) resumes from here.
+        inventory.release(
+            ddb,
+            cfg.inventory_table,
+            ev.account_id,
+            owner=owner,
+            now=now,
+            fields={
+                **base_fields,
+                "state": previous_state if previous_state in inventory.ACTIVE_STATES else inventory.ENROLLING,
+                "lastError": f"{type(exc).__name__}: {exc}",
+            },
+        )
+        raise
+    gaps, actions, grants = outcome
+    state = inventory.PROTECTED if not gaps else inventory.GAP
+    fields: dict[str, Any] = {
+        **base_fields,
+        "state": state,
+        "gaps": [g.label for g in gaps],
+        "regions": list(cfg.governed_regions),
+        "grants": grants,
+    }
+    newly_protected = state == inventory.PROTECTED and previous_state != inventory.PROTECTED
+    if newly_protected:
+        fields["protectedAt"] = inventory.iso(now)
+    inventory.release(
+        ddb, cfg.inventory_table, ev.account_id, owner=owner, now=now, fields=fields, remove=("lastError",)
+    )
+    report(
+        telemetry,
+        account_id=ev.account_id,
+        ou_id=ev.ou_id,
+        state=state,
+        gaps=gaps,
+        newly_protected=newly_protected,
+        entered=entered,
+        now=now,
+        cfg=cfg,
+    )
+    return Outcome("enrolled", ev.account_id, state, gaps=gaps, actions=actions)
+
+
+def _enrol_steps(
+    account_id: str, cfg: Config, sessions: SessionFactory
+) -> tuple[list[Gap], list[str], dict[str, str]]:
+    gaps: list[Gap] = []
+    actions: list[str] = []
+    grants: dict[str, str] = {}
+    for region in cfg.governed_regions:
+        backup = sessions.client("backup", account_id, region)
+        kms = sessions.client("kms", account_id, region)
+        result = check_region(backup, kms, cfg, region, "enrol")
+        gaps.extend(result.open_gaps)
+        actions.extend(f"{a}:{region}" for a in result.actions)
+        if result.grant_id:
+            grants[region] = result.grant_id
+    actions.extend(_bunker_wiring(cfg, sessions, account_id, present=True))
+    gaps.extend(check_backup_policy(sessions.home_client("organizations"), cfg, account_id))
+    return gaps, actions, grants
+
+
+def report(
+    telemetry: Telemetry,
+    *,
+    account_id: str,
+    ou_id: str | None,
+    state: str,
+    gaps: list[Gap],
+    newly_protected: bool,
+    entered: str | None,
+    now: datetime,
+    cfg: Config,
+) -> None:
+    """Event + metrics for PROTECTED (first time) and for every open gap."""
+    if newly_protected:
+        seconds = (now - datetime.fromisoformat(entered)).total_seconds() if entered else 0.0
+        seconds = max(seconds, 0.0)
+        logger.info("account protected", extra={"time_to_protection_s": seconds})
+        telemetry.metric("AccountsProtected", 1)
+        telemetry.metric("TimeToProtectionSeconds", seconds, unit="Seconds")
+        telemetry.event(
+            "Account Protected",
+            {
+                "accountId": account_id,
+                "ouId": ou_id,
+                "regions": list(cfg.governed_regions),
+                "timeToProtectionSeconds": seconds,
+            },
+        )
+    if gaps:
+        missing = "; ".join(g.message for g in gaps)
+        logger.warning("protection gap", extra={"gaps": [g.label for g in gaps], "missing": missing})
+        for g in gaps:
+            telemetry.metric("ProtectionGaps", 1, reason=g.code)
+        telemetry.event(
+            "Protection Gap",
+            {
+                "accountId": account_id,
+                "ouId": ou_id,
+                "state": state,
+                "missing": missing,
+                "gaps": [g.as_dict() for g in gaps],
+            },
+        )
+
+
+def offboard_account(
+    account_id: str,
+    reason: str,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    event_id: str = "",
+    event_time: datetime | None = None,
+    now: datetime | None = None,
+    owner: str | None = None,
+) -> Outcome:
+    """Retire the grants and wiring of an account leaving scope; keep its vault, key and backups."""
+    now = now or _now()
+    owner = owner or f"{event_id or 'offboard'}/{uuid.uuid4()}"
+    ddb = sessions.home_client("dynamodb")
+    item = inventory.acquire(ddb, cfg.inventory_table, account_id, owner=owner, now=now, fields={})
+    last = item.get("lastEventTime")
+    if event_time is not None and last and last > inventory.iso(event_time):
+        inventory.release(ddb, cfg.inventory_table, account_id, owner=owner, now=now, fields={})
+        return ignore(
+            telemetry,
+            "stale",
+            f"{reason} of {event_time} is older than the last event applied ({last})",
+            event_id,
+            account_id,
+        )
+    actions: list[str] = []
+    notes: list[str] = []
+    try:
+        try:
+            for region in cfg.governed_regions:
+                kms = sessions.client("kms", account_id, region, retry_access_denied=False)
+                try:
+                    key_arn = kms.describe_key(KeyId=MEMBER_KEY_ALIAS)["KeyMetadata"]["Arn"]
+                except Exception as exc:
+                    if error_code(exc) not in NOT_FOUND:
+                        raise
+                    continue
+                actions.extend(f"grant-revoked:{region}:{g}" for g in revoke_all(kms, key_arn))
+        except RoleNotReady:
+            notes.append(
+                "member account unreachable (closed or left the organization): grants not revoked there"
+            )
+        except Exception as exc:
+            if error_code(exc) not in ACCESS_DENIED:
+                raise
+            notes.append(f"member account denied access: {exc}")
+        actions.extend(_bunker_wiring(cfg, sessions, account_id, present=False))
+    except Exception as exc:
+        inventory.release(
+            ddb,
+            cfg.inventory_table,
+            account_id,
+            owner=owner,
+            now=now,
+            fields={"lastError": f"{type(exc).__name__}: {exc}"},
+        )
+        raise
+    fields: dict[str, Any] = {
+        "state": inventory.OFFBOARDED,
+        "offboardedAt": inventory.iso(now),
+        "offboardReason": reason,
+        "grants": {},
+        "gaps": [],
+        "notes": notes,
+    }
+    if event_id:
+        fields["lastEventId"] = event_id
+    if event_time is not None:
+        fields["lastEventTime"] = inventory.iso(event_time)
+    inventory.release(
+        ddb, cfg.inventory_table, account_id, owner=owner, now=now, fields=fields, remove=("lastError",)
+    )
+    logger.info("account offboarded", extra={"reason": reason, "actions": actions, "notes": notes})
+    telemetry.metric("AccountsOffboarded", 1, reason=reason)
+    telemetry.event(
+        "Account Offboarded", {"accountId": account_id, "reason": reason, "actions": actions, "notes": notes}
+    )
+    return Outcome("offboarded", account_id, inventory.OFFBOARDED, reason=reason, actions=actions)
+
+
+def handle_event(
+    event: Any,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    now: datetime | None = None,
+) -> Outcome:
+    """Route one EventBridge event: enrol, offboard, or ignore with a reason."""
+    try:
+        ev = parse_event(event)
+    except IgnoredEvent as exc:
+        event_id = event.get("id") if isinstance(event, dict) else None
+        return ignore(telemetry, exc.reason, exc.message, event_id)
+    logger.append_keys(account_id=ev.account_id, correlation_id=ev.correlation_id)
+    if ev.kind in ("CreateManagedAccount", "UpdateManagedAccount", "MoveAccount") and cfg.is_protected_ou(
+        ev.ou_id
+    ):
+        return enrol_account(ev, cfg, sessions, telemetry, now=now)
+    ddb = sessions.home_client("dynamodb")
+    item = inventory.get(ddb, cfg.inventory_table, ev.account_id)
+    if item and item.get("state") in inventory.ACTIVE_STATES:
+        reason = (
+            "moved-out-of-scope"
+            if ev.kind in ("MoveAccount", "UpdateManagedAccount", "CreateManagedAccount")
+            else ev.kind
+        )
+        return offboard_account(
+            ev.account_id, reason, cfg, sessions, telemetry, event_id=ev.event_id, event_time=ev.time, now=now
+        )
+    where = f"OU {ev.ou_id}" if ev.ou_id else "no OU (left the organization)"
+    return ignore(
+        telemetry,
+        "out-of-scope",
+        f"{ev.kind}: account {ev.account_id} is in {where}, not a protected OU, and is not enrolled",
+        ev.event_id,
+        ev.account_id,
+    )

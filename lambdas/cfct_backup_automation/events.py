@@ -1,0 +1,174 @@
+"""Typed model of the lifecycle events the enrolment function receives from EventBridge.
+
+Two families:
+
+* Control Tower lifecycle events: source `aws.controltower`, detail-type
+  `AWS Service Event via CloudTrail`, `detail.eventName` CreateManagedAccount / UpdateManagedAccount,
+  `detail.serviceEventDetails.createManagedAccountStatus` (or `updateManagedAccountStatus`) with
+  `state` SUCCEEDED/FAILED, `account {accountId, accountName}` and
+  `organizationalUnit {organizationalUnitId, organizationalUnitName}`.
+* Organizations API calls recorded by CloudTrail: source `aws.organizations`, detail-type
+  `AWS API Call via CloudTrail`, `detail.eventName` MoveAccount (requestParameters accountId,
+  sourceParentId, destinationParentId), RemoveAccountFromOrganization and CloseAccount
+  (requestParameters accountId).
+
+`parse_event` returns a `LifecycleEvent` or raises `IgnoredEvent` carrying a short stable `reason`
+(used as the metric dimension) and a human message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+ACCOUNT_RE = re.compile(r"^\d{12}$")
+OU_RE = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
+
+Kind = Literal[
+    "CreateManagedAccount",
+    "UpdateManagedAccount",
+    "MoveAccount",
+    "RemoveAccountFromOrganization",
+    "CloseAccount",
+]
+CONTROL_TOWER_EVENTS: dict[str, str] = {
+    "CreateManagedAccount": "createManagedAccountStatus",
+    "UpdateManagedAccount": "updateManagedAccountStatus",
+}
+ORGANIZATIONS_EVENTS = ("MoveAccount", "RemoveAccountFromOrganization", "CloseAccount")
+
+
+class IgnoredEvent(Exception):
+    """The event is not acted upon; `reason` is a short metric dimension, str() the explanation."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LifecycleEvent:
+    kind: Kind
+    event_id: str
+    account_id: str
+    time: datetime
+    account_name: str = ""
+    # OU the account is in after the event (None when it left the organization).
+    ou_id: str | None = None
+    ou_name: str = ""
+    source_parent_id: str | None = None
+
+    @property
+    def leaves_organization(self) -> bool:
+        return self.kind in ("RemoveAccountFromOrganization", "CloseAccount")
+
+    @property
+    def correlation_id(self) -> str:
+        return self.event_id
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _time(raw: Any) -> datetime:
+    if isinstance(raw, str):
+        try:
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise IgnoredEvent("malformed", f"event time {raw!r} is not an ISO 8601 timestamp") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise IgnoredEvent("malformed", "event has no time")
+
+
+def _account(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or not ACCOUNT_RE.match(raw):
+        raise IgnoredEvent("malformed", f"{where} is not a 12-digit account ID: {raw!r}")
+    return raw
+
+
+def parse_event(event: Any) -> LifecycleEvent:
+    """Parse an EventBridge event; raise IgnoredEvent(reason, message) for anything not actionable."""
+    if not isinstance(event, dict):
+        raise IgnoredEvent("malformed", f"event is a {type(event).__name__}, not a JSON object")
+    event_id = event.get("id")
+    if not isinstance(event_id, str) or not event_id:
+        raise IgnoredEvent("malformed", "event has no id")
+    source = event.get("source")
+    detail = event.get("detail")
+    if not isinstance(detail, dict):
+        raise IgnoredEvent("malformed", f"event {event_id} has no detail object")
+    name = detail.get("eventName")
+    when = _time(event.get("time"))
+    if source == "aws.controltower":
+        if name not in CONTROL_TOWER_EVENTS:
+            raise IgnoredEvent(
+                "unknown-event", f"Control Tower event {name!r} is not a lifecycle event handled here"
+            )
+        status = _get(detail, "serviceEventDetails", CONTROL_TOWER_EVENTS[name])
+        if not isinstance(status, dict):
+            raise IgnoredEvent(
+                "malformed",
+                f"{name} event {event_id} has no serviceEventDetails.{CONTROL_TOWER_EVENTS[name]}",
+            )
+        state = status.get("state")
+        account_id = _account(_get(status, "account", "accountId"), f"{name} account.accountId")
+        if state == "FAILED":
+            raise IgnoredEvent(
+                "failed",
+                f"{name} for account {account_id} FAILED in Control Tower: "
+                f"{status.get('message', 'no message')}",
+            )
+        if state != "SUCCEEDED":
+            raise IgnoredEvent(
+                "malformed", f"{name} event {event_id} has state {state!r}, not SUCCEEDED/FAILED"
+            )
+        ou_id = _get(status, "organizationalUnit", "organizationalUnitId")
+        if not isinstance(ou_id, str) or not OU_RE.match(ou_id):
+            raise IgnoredEvent(
+                "malformed", f"{name} event {event_id} has no valid organizationalUnitId: {ou_id!r}"
+            )
+        return LifecycleEvent(
+            kind=name,
+            event_id=event_id,
+            account_id=account_id,
+            time=when,
+            account_name=str(_get(status, "account", "accountName") or ""),
+            ou_id=ou_id,
+            ou_name=str(_get(status, "organizationalUnit", "organizationalUnitName") or ""),
+        )
+    if source == "aws.organizations":
+        if name not in ORGANIZATIONS_EVENTS:
+            raise IgnoredEvent(
+                "unknown-event", f"Organizations event {name!r} is not an account lifecycle event"
+            )
+        if detail.get("errorCode"):
+            raise IgnoredEvent("failed", f"{name} call failed in Organizations: {detail.get('errorCode')}")
+        params = detail.get("requestParameters")
+        if not isinstance(params, dict):
+            raise IgnoredEvent("malformed", f"{name} event {event_id} has no requestParameters")
+        account_id = _account(params.get("accountId"), f"{name} requestParameters.accountId")
+        if name == "MoveAccount":
+            dest = params.get("destinationParentId")
+            if not isinstance(dest, str) or not OU_RE.match(dest):
+                raise IgnoredEvent(
+                    "malformed", f"MoveAccount event {event_id} has no valid destinationParentId"
+                )
+            src = params.get("sourceParentId")
+            return LifecycleEvent(
+                kind="MoveAccount",
+                event_id=event_id,
+                account_id=account_id,
+                time=when,
+                ou_id=dest,
+                source_parent_id=src if isinstance(src, str) else None,
+            )
+        return LifecycleEvent(kind=name, event_id=event_id, account_id=account_id, time=when)
+    raise IgnoredEvent("unknown-source", f"event source {source!r} is not handled by the enrolment function")
