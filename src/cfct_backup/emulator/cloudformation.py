@@ -1,0 +1,5 @@
+"""cloudformation extensions (filled in next)."""
+
+
+def install() -> None:
+    """Nothing yet."""

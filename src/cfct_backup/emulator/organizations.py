@@ -1,0 +1,5 @@
+"""Organizations backup policies (filled in next)."""
+
+
+def install() -> None:
+    """Nothing yet."""

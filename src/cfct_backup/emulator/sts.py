@@ -1,0 +1,5 @@
+"""sts extensions (filled in next)."""
+
+
+def install() -> None:
+    """Nothing yet."""
