@@ -1,0 +1,176 @@
+"""Call the real Lambda code in-process (Lambda invoke would need Docker).
+
+The functions run as they would in the management account: their boto3 clients use the
+environment's credentials (the emulator's management account) and read their configuration from
+the `/cfct-backup/...` SSM parameters. The Lambda entry points are preferred; when a piece of the
+automation is not there, the adapter says so by name instead of failing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import types
+import uuid
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from unittest import mock
+
+LAMBDA_ENV: dict[str, str] = {
+    "CONFIG_PARAMETER_PREFIX": "/cfct-backup",
+    "INVENTORY_TABLE": "cfct-backup-inventory",
+    "IDEMPOTENCY_TABLE": "cfct-backup-idempotency",
+    "AUTOMATION_ROLE_NAME": "cfct-backup-automation",
+    "POWERTOOLS_SERVICE_NAME": "cfct-backup",
+    "POWERTOOLS_METRICS_NAMESPACE": "CfctBackup",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "LOG_LEVEL": "WARNING",
+    "BASELINE_STACK_SET_NAME": "CustomControlTower-member-baseline",
+}
+
+
+class LambdaContext:
+    """The bits of the Lambda context object that powertools reads."""
+
+    function_name = "cfct-backup-simulated"
+    memory_limit_in_mb = 512
+    function_version = "$LATEST"
+
+    def __init__(self, function_name: str) -> None:
+        self.function_name = function_name
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self.aws_request_id = str(uuid.uuid4())
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 900_000
+
+
+@dataclass
+class Invocation:
+    ok: bool
+    result: Any
+    error: str = ""
+
+
+@contextmanager
+def lambda_environment(extra: Mapping[str, str] | None = None) -> Any:
+    env = {**LAMBDA_ENV, **(extra or {})}
+    env.setdefault("AWS_LAMBDA_FUNCTION_NAME", "cfct-backup-enrolment")
+    with mock.patch.dict(os.environ, env):
+        yield
+
+
+def _module(name: str) -> types.ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+def _entry(candidates: list[tuple[str, str]]) -> tuple[str, Any] | None:
+    for module_name, attr in candidates:
+        module = _module(module_name)
+        if module is not None and callable(getattr(module, attr, None)):
+            return f"{module_name}.{attr}", getattr(module, attr)
+    return None
+
+
+ENROLMENT_ENTRIES = [
+    ("cfct_backup_automation.handlers.enrolment", "handler"),
+    ("cfct_backup_automation.enrolment_handler", "handler"),
+    ("cfct_backup_automation.handlers", "enrolment_handler"),
+    ("cfct_backup_automation.enrolment", "handler"),
+    ("cfct_backup_automation.enrolment", "lambda_handler"),
+]
+RECONCILE_ENTRIES = [
+    ("cfct_backup_automation.handlers.reconcile", "handler"),
+    ("cfct_backup_automation.reconcile_handler", "handler"),
+    ("cfct_backup_automation.handlers", "reconcile_handler"),
+    ("cfct_backup_automation.reconcile", "handler"),
+    ("cfct_backup_automation.reconcile", "lambda_handler"),
+]
+CUSTOM_RESOURCE_ENTRIES = [
+    ("cfct_backup_automation.handlers.custom_resource", "handler"),
+    ("cfct_backup_automation.custom_resource_handler", "handler"),
+    ("cfct_backup_automation.handlers", "custom_resource_handler"),
+    ("cfct_backup_automation.custom_resources", "handler"),
+    ("cfct_backup_automation.custom_resource", "handler"),
+]
+
+
+def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name: str) -> Invocation:
+    found = _entry(entries)
+    if found is None:
+        tried = ", ".join(f"{m}.{a}" for m, a in entries)
+        return Invocation(False, None, f"{what} handler not available (looked for {tried})")
+    name, handler = found
+    with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": function_name}):
+        try:
+            return Invocation(True, handler(event, LambdaContext(function_name)))
+        except Exception as exc:  # noqa: BLE001 - a handler failure is a reported outcome
+            return Invocation(False, None, f"{name} raised {type(exc).__name__}: {exc}")
+
+
+def deliver_event(event: Mapping[str, Any]) -> Invocation:
+    """EventBridge -> the enrolment function."""
+    return _invoke(ENROLMENT_ENTRIES, "enrolment", dict(event), "cfct-backup-enrolment")
+
+
+def run_reconcile(time: str) -> Invocation:
+    """EventBridge Scheduler -> the reconcile function (a scheduled event)."""
+    event = {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": time,
+        "region": os.environ.get("AWS_REGION", "us-east-1"),
+        "resources": [],
+        "detail": {},
+    }
+    return _invoke(RECONCILE_ENTRIES, "reconcile", event, "cfct-backup-reconcile")
+
+
+def register_custom_resources() -> str | None:
+    """Route the custom resource function of the lifecycle stack to its real handler; the message
+    names what is missing when it cannot."""
+    try:
+        from cfct_backup.emulator.custom_resources import register  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+    except ImportError as exc:
+        return f"custom resources not routable: cfct_backup.emulator.custom_resources missing ({exc})"
+    found = _entry(CUSTOM_RESOURCE_ENTRIES)
+    if found is None:
+        return "custom resources not routable: no custom resource handler in cfct_backup_automation"
+    _, handler = found
+
+    def call(event: Any, context: Any = None) -> Any:
+        with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource"}):
+            return handler(event, context or LambdaContext("cfct-backup-custom-resource"))
+
+    register("cfct-backup-custom-resource", call)
+    return None
+
+
+def inventory_states(table: str = LAMBDA_ENV["INVENTORY_TABLE"]) -> dict[str, str] | None:
+    """account ID -> state recorded by the automation (None when the table does not exist)."""
+    import boto3  # noqa: PLC0415
+
+    ddb = boto3.client("dynamodb")
+    states: dict[str, str] = {}
+    try:
+        for page in ddb.get_paginator("scan").paginate(TableName=table):
+            for item in page.get("Items", []):
+                account = item.get("accountId", item.get("account_id", {})).get("S")
+                state = item.get("state", {}).get("S")
+                if account and state:
+                    states[account] = state
+    except ddb.exceptions.ResourceNotFoundException:
+        return None
+    return states

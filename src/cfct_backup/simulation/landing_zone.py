@@ -1,0 +1,216 @@
+"""An emulated Control Tower landing zone on moto: the organization, its accounts and configuration.
+
+What Control Tower would have done before CfCT runs is done here directly: the organization with
+nested OUs and accounts (Organizations API), the `AWSControlTowerExecution` role in every account
+(Control Tower's account baseline creates it; CfCT's stack sets and the checks here assume it), the
+`/cfct-backup/...` configuration parameters, and the Lambda artifact that `publish` would upload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import boto3
+
+from cfct_backup.cfct.interpreter import EXECUTION_ROLE, ClientFactory
+from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
+
+MOTO_CONFIG: dict[str, Any] = {
+    "core": {"reset_boto3_session": False, "mock_credentials": True},
+    "iam": {"load_aws_managed_policies": False},
+    "lambda": {"use_docker": False},
+}
+ARTIFACT_KEY = "lambda/cfct-backup-automation.zip"
+
+_FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+}
+
+
+@dataclass
+class Emulator:
+    """What the running emulator offers; `missing` names the pieces that are not installed."""
+
+    extensions: bool
+    missing: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def emulated_aws(home_region: str) -> Iterator[Emulator]:
+    """Start moto (with the project's extensions when present) for the whole `with` block.
+
+    Credentials and Region come from the environment, so the Lambda code (which builds its own
+    boto3 clients) talks to the same emulator as the management account.
+    """
+    from moto import mock_aws  # noqa: PLC0415 - heavy import, only when simulating
+
+    env = {**_FAKE_ENV, "AWS_DEFAULT_REGION": home_region, "AWS_REGION": home_region}
+    status = Emulator(extensions=False)
+    try:
+        from cfct_backup.emulator import install  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
+
+        install()
+        status.extensions = True
+    except ImportError as exc:
+        status.missing.append(f"cfct_backup.emulator.install ({exc})")
+    with mock.patch.dict(os.environ, env), mock_aws(config=MOTO_CONFIG):  # type: ignore[call-overload]
+        boto3.setup_default_session()
+        yield status
+
+
+def management_session(region: str) -> boto3.Session:
+    return boto3.Session(
+        aws_access_key_id=_FAKE_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=_FAKE_ENV["AWS_SECRET_ACCESS_KEY"],
+        region_name=region,
+    )
+
+
+def create_execution_role(account_id: str) -> None:
+    """Control Tower's baseline role in an account (created through moto's backend: no caller
+    can reach a brand-new account before this role exists, just as in AWS)."""
+    from moto.iam.models import iam_backends  # noqa: PLC0415
+
+    backend = iam_backends[account_id]["aws"]
+    if EXECUTION_ROLE in {r.name for r in backend.roles.values()}:
+        return
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+        ],
+    }
+    backend.create_role(
+        role_name=EXECUTION_ROLE,
+        assume_role_policy_document=json.dumps(trust),
+        path="/",
+        permissions_boundary=None,
+        description="Control Tower execution role (emulated account baseline)",
+        tags=[],
+        max_session_duration="3600",
+    )
+    backend.put_role_policy(
+        EXECUTION_ROLE,
+        "AdministratorAccess",
+        json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )
+
+
+@contextmanager
+def _account_id(wanted: str | None) -> Iterator[None]:
+    """Make moto's next `create_account` use `wanted` as the new account's ID."""
+    if wanted is None:
+        yield
+        return
+    from moto.organizations import utils  # noqa: PLC0415
+
+    with mock.patch.object(utils, "make_random_account_id", lambda: wanted):
+        yield
+
+
+def create_account(org_client: Any, account: Account, parent_id: str, root_id: str) -> str:
+    """Account Factory, emulated: create the account and move it into its OU."""
+    with _account_id(account.id):
+        status = org_client.create_account(AccountName=account.name, Email=account.email)[
+            "CreateAccountStatus"
+        ]
+    account_id = str(status["AccountId"])
+    if parent_id != root_id:
+        org_client.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=parent_id)
+    create_execution_role(account_id)
+    return account_id
+
+
+def build_organization(
+    org: Organization, session: boto3.Session, progress: Callable[[str], None]
+) -> OrganizationIds:
+    """Create the organization, its OUs (parents first) and accounts; return the assigned IDs."""
+    client = session.client("organizations")
+    caller = session.client("sts").get_caller_identity()["Account"]
+    if org.management.id is not None and org.management.id != caller:
+        raise ValueError(
+            f"{org.source}: management.id: {org.management.id} is not the emulator's caller account {caller} "
+            "(moto's default account; the manifest targets the management account by this ID)"
+        )
+    organization = client.create_organization(FeatureSet="ALL")["Organization"]
+    root_id = client.list_roots()["Roots"][0]["Id"]
+    create_execution_role(caller)
+    ids = OrganizationIds(org_id=organization["Id"], root_id=root_id, accounts={org.management.name: caller})
+    for ou in org.ous:
+        parent = root_id if not ou.parent else ids.ous[ou.parent]
+        ids.ous[ou.path] = client.create_organizational_unit(ParentId=parent, Name=ou.name)[
+            "OrganizationalUnit"
+        ]["Id"]
+    for account in org.accounts:
+        parent = root_id if not account.ou else ids.ous[account.ou]
+        ids.accounts[account.name] = create_account(client, account, parent, root_id)
+    progress(
+        f"  organization {ids.org_id}: {len(org.ous)} OUs, {len(org.accounts) + 1} accounts "
+        f"(protected: {', '.join(org.protected_paths)})"
+    )
+    return ids
+
+
+def write_configuration(org: Organization, ids: OrganizationIds, session: boto3.Session) -> dict[str, str]:
+    """The `/cfct-backup/...` SSM parameters, management account, home Region."""
+    ssm = session.client("ssm", region_name=org.home_region)
+    values: dict[str, str] = {}
+    for name, (ptype, value) in config_parameters(org, ids).items():
+        ssm.put_parameter(Name=name, Value=value, Type=ptype, Overwrite=True)  # type: ignore[arg-type]
+        values[name] = value
+    return values
+
+
+def lambda_zip(lambdas_dir: Path) -> bytes:
+    """The Lambda artifact: the automation package as a zip (what `package` builds, minus deps)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        if lambdas_dir.is_dir():
+            for path in sorted(lambdas_dir.rglob("*.py")):
+                zf.write(path, str(path.relative_to(lambdas_dir.parent)))
+        else:
+            zf.writestr("cfct_backup_automation/__init__.py", "")
+    return buffer.getvalue()
+
+
+def stage_artifacts(org: Organization, session: boto3.Session, code: bytes) -> dict[str, str]:
+    """Upload the Lambda artifact and record its location in SSM, as `publish` does."""
+    region = org.home_region
+    account = session.client("sts").get_caller_identity()["Account"]
+    bucket = f"cfct-backup-artifacts-{account}-{region}"
+    s3 = session.client("s3", region_name=region)
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=bucket)
+        else:
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})  # type: ignore[typeddict-item]
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    version = s3.put_object(Bucket=bucket, Key=ARTIFACT_KEY, Body=code)["VersionId"]
+    ssm = session.client("ssm", region_name=region)
+    values = {
+        "/cfct-backup/artifacts/bucket": bucket,
+        "/cfct-backup/artifacts/lambda-key": ARTIFACT_KEY,
+        "/cfct-backup/artifacts/lambda-version": version,
+    }
+    for name, value in values.items():
+        ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+    return values
+
+
+def clients_for(session: boto3.Session) -> ClientFactory:
+    return ClientFactory(session)

@@ -1,0 +1,371 @@
+"""The per-account protection report: what really exists in each emulated account, and the verdict.
+
+Everything here is read back from the emulated AWS through each account's own credentials (the
+CfCT execution role), never from what the deployment meant to create: a vault the template named
+but the emulator did not create shows up as missing. Schema of `as_dict`: docs/simulate.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from cfct_backup.cfct.interpreter import ClientFactory, Finding
+from cfct_backup.organization import Organization, OrganizationIds
+
+MEMBER_VAULT = "cfct-backup-vault"
+MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
+BUNKER_VAULT = "cfct-backup-bunker"
+SERVICE_ROLE = "cfct-backup-service-role"
+PROTECTED_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle")
+
+State = Literal["PROTECTED", "GAP", "NOT_IN_SCOPE", "ROLE"]
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class RegionStatus:
+    region: str
+    vault: str | None = None  # vault name when it exists
+    key: str | None = None  # key ID of the vault's CMK
+    key_customer_managed: bool = False
+    key_rotation: bool = False
+    locked: bool = False
+    access_policy: bool = False  # a policy that denies DeleteRecoveryPoint / UpdateRecoveryPointLifecycle
+    opted_in: list[str] = field(default_factory=list)  # AWS Backup services opted in
+
+
+@dataclass
+class AccountStatus:
+    name: str
+    id: str
+    ou: str
+    role: str | None
+    in_scope: bool
+    state: State = "NOT_IN_SCOPE"
+    regions: list[RegionStatus] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)  # effective backup plan names
+    copy_destinations: list[str] = field(default_factory=list)  # vault ARNs
+    stack_instances: list[str] = field(default_factory=list)  # "<stack set>@<region>"
+    enrolment: str | None = None  # state recorded by the enrolment automation
+    gaps: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EventOutcome:
+    file: str
+    account: str
+    outcome: str
+
+
+@dataclass
+class Report:
+    organization_id: str
+    root_id: str
+    home_region: str
+    governed_regions: list[str]
+    accounts: list[AccountStatus]
+    findings: list[Finding] = field(default_factory=list)
+    events: list[EventOutcome] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def in_scope(self) -> list[AccountStatus]:
+        return [a for a in self.accounts if a.in_scope]
+
+    @property
+    def ok(self) -> bool:
+        return all(a.state == "PROTECTED" for a in self.in_scope) and not any(
+            f.level == "error" for f in self.findings
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "ok": self.ok,
+            "organization": {
+                "id": self.organization_id,
+                "root_id": self.root_id,
+                "home_region": self.home_region,
+                "governed_regions": self.governed_regions,
+            },
+            "accounts": [asdict(a) for a in self.accounts],
+            "findings": [asdict(f) for f in self.findings],
+            "events": [asdict(e) for e in self.events],
+            "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+# ---- inspection ----------------------------------------------------------------------------------
+
+
+def _code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def _denies_protected_actions(policy_text: str) -> bool:
+    try:
+        doc = json.loads(policy_text)
+    except ValueError:
+        return False
+    statements = doc.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    denied: set[str] = set()
+    for st in statements:
+        if st.get("Effect") != "Deny":
+            continue
+        actions = st.get("Action", [])
+        for action in [actions] if isinstance(actions, str) else actions:
+            for wanted in PROTECTED_ACTIONS:
+                pattern = "^" + re.escape(action).replace(r"\*", ".*") + "$"
+                if re.match(pattern, wanted, re.IGNORECASE):
+                    denied.add(wanted)
+    return denied == set(PROTECTED_ACTIONS)
+
+
+def inspect_vault(
+    clients: ClientFactory, account_id: str, region: str, vault: str
+) -> tuple[RegionStatus, list[str]]:
+    status = RegionStatus(region=region)
+    gaps: list[str] = []
+    backup = clients.client("backup", account_id, region)
+    try:
+        desc = backup.describe_backup_vault(BackupVaultName=vault)
+    except backup.exceptions.ClientError as exc:
+        gaps.append(f"{region}: vault {vault} missing ({_code(exc) or exc})")
+        return status, gaps
+    status.vault = vault
+    status.locked = bool(desc.get("Locked"))
+    key_arn = desc.get("EncryptionKeyArn")
+    if not key_arn:
+        gaps.append(f"{region}: vault {vault} has no customer managed key")
+    else:
+        kms = clients.client("kms", account_id, region)
+        try:
+            meta = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
+            status.key = str(meta["KeyId"])
+            status.key_customer_managed = meta.get("KeyManager") == "CUSTOMER"
+            if meta.get("KeyState") != "Enabled":
+                gaps.append(f"{region}: key {status.key} is {meta.get('KeyState')}")
+            if not status.key_customer_managed:
+                gaps.append(f"{region}: vault {vault} uses an AWS managed key")
+            try:
+                status.key_rotation = bool(kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"])
+            except kms.exceptions.ClientError:
+                status.key_rotation = False
+        except kms.exceptions.ClientError as exc:
+            gaps.append(f"{region}: key {key_arn} not found in the account ({_code(exc)})")
+    try:
+        policy = backup.get_backup_vault_access_policy(BackupVaultName=vault).get("Policy", "")
+        status.access_policy = _denies_protected_actions(policy)
+        if not status.access_policy:
+            gaps.append(
+                f"{region}: access policy of {vault} does not deny "
+                "DeleteRecoveryPoint/UpdateRecoveryPointLifecycle"
+            )
+    except backup.exceptions.ClientError as exc:
+        gaps.append(f"{region}: no access policy on {vault} ({_code(exc) or exc})")
+    except (AttributeError, NotImplementedError) as exc:  # moto without the emulator extension
+        gaps.append(f"{region}: access policy cannot be read: {exc}")
+    return status, gaps
+
+
+def _opted_in(clients: ClientFactory, account_id: str, region: str) -> list[str] | None:
+    backup = clients.client("backup", account_id, region)
+    try:
+        prefs = backup.describe_region_settings().get("ResourceTypeOptInPreference", {})
+    except Exception:  # noqa: BLE001 - not modelled without the emulator extension
+        return None
+    return sorted(k for k, v in prefs.items() if v)
+
+
+def effective_backup_policy(
+    clients: ClientFactory, management_id: str, region: str, account_id: str
+) -> dict[str, Any] | None:
+    org = clients.client("organizations", management_id, region)
+    try:
+        content = org.describe_effective_policy(PolicyType="BACKUP_POLICY", TargetId=account_id)
+    except org.exceptions.EffectivePolicyNotFoundException:
+        return {}
+    except Exception:  # noqa: BLE001 - BACKUP_POLICY is not modelled without the emulator extension
+        return None
+    data = json.loads(content["EffectivePolicy"]["PolicyContent"])
+    return data if isinstance(data, dict) else {}
+
+
+def _value(node: Any) -> Any:
+    """An effective policy leaf: `{"@@assign": v}` or v."""
+    if isinstance(node, dict) and "@@assign" in node:
+        return node["@@assign"]
+    return node
+
+
+def plans_and_copies(policy: dict[str, Any], account_id: str, region: str) -> tuple[list[str], list[str]]:
+    """Plan names and copy destination ARNs (`$account` / `$region` expanded) of an effective policy."""
+    plans = policy.get("plans", {}) or {}
+    names = sorted(plans)
+    copies: set[str] = set()
+    for plan in plans.values():
+        plan_regions = _value(plan.get("regions", {})) or []
+        for rule in (plan.get("rules", {}) or {}).values():
+            for target in rule.get("copy_actions", {}) or {}:
+                for plan_region in plan_regions or [region]:
+                    copies.add(str(target).replace("$account", account_id).replace("$region", plan_region))
+    return names, sorted(copies)
+
+
+_VAULT_ARN = re.compile(r"^arn:[\w-]+:backup:([\w-]+):(\d{12}):backup-vault:([\w.-]+)$")
+
+
+def check_destination(clients: ClientFactory, arn: str) -> str | None:
+    """None when the copy destination vault exists, else the gap."""
+    match = _VAULT_ARN.match(arn)
+    if not match:
+        return f"copy destination {arn} is not a backup vault ARN"
+    region, account, name = match.groups()
+    try:
+        backup = clients.client("backup", account, region)
+        backup.describe_backup_vault(BackupVaultName=name)
+    except Exception as exc:  # noqa: BLE001 - unknown account or missing vault: both are the gap
+        return f"copy destination {arn} does not exist ({_code(exc) or type(exc).__name__})"
+    return None
+
+
+def inspect_account(
+    org: Organization,
+    ids: OrganizationIds,
+    clients: ClientFactory,
+    name: str,
+    *,
+    stack_instances: list[str],
+    enrolment: str | None,
+    backup_policy_modelled: bool,
+) -> AccountStatus:
+    account = org.account(name)
+    account_id = ids.accounts[name]
+    role = org.role_of(account)
+    status = AccountStatus(
+        name=name,
+        id=account_id,
+        ou=account.ou or "Root",
+        role=role,
+        in_scope=org.in_scope(account),
+        stack_instances=stack_instances,
+        enrolment=enrolment,
+    )
+    mgmt = ids.accounts[org.management.name]
+    if role == "bunker":
+        for region in (org.home_region, org.dr_region):
+            region_status, gaps = inspect_vault(clients, account_id, region, BUNKER_VAULT)
+            status.regions.append(region_status)
+            status.gaps.extend(gaps)
+            if region_status.vault and not region_status.locked:
+                status.gaps.append(f"{region}: bunker vault is not locked")
+        status.state = "ROLE"
+        return status
+    if not status.in_scope:
+        status.state = "ROLE" if role else "NOT_IN_SCOPE"
+        if enrolment == "PROTECTED":
+            status.gaps.append("enrolled although it is outside the protected OUs")
+        return status
+    for region in org.governed_regions:
+        region_status, gaps = inspect_vault(clients, account_id, region, MEMBER_VAULT)
+        status.regions.append(region_status)
+        status.gaps.extend(gaps)
+        opted = _opted_in(clients, account_id, region)
+        if opted is not None:
+            region_status.opted_in = opted
+            if not opted:
+                status.gaps.append(f"{region}: no AWS Backup service opted in")
+    iam = clients.client("iam", account_id, org.home_region)
+    try:
+        iam.get_role(RoleName=SERVICE_ROLE)
+    except iam.exceptions.NoSuchEntityException:
+        status.gaps.append(f"backup service role {SERVICE_ROLE} missing")
+    policy = (
+        effective_backup_policy(clients, mgmt, org.home_region, account_id)
+        if backup_policy_modelled
+        else None
+    )
+    if policy is None:
+        status.gaps.append(
+            "effective backup policy cannot be read (BACKUP_POLICY not modelled by the emulator)"
+        )
+    else:
+        status.plans, status.copy_destinations = plans_and_copies(policy, account_id, org.home_region)
+        if not status.plans:
+            status.gaps.append("no effective backup plan")
+        for arn in status.copy_destinations:
+            gap = check_destination(clients, arn)
+            if gap:
+                status.gaps.append(gap)
+        if not any(
+            arn.split(":")[4] == ids.accounts[org.roles["bunker"]] for arn in status.copy_destinations
+        ):
+            status.gaps.append("no copy action into the bunker account")
+    if enrolment is None:
+        status.gaps.append("not enrolled (no inventory record)")
+    elif enrolment != "PROTECTED":
+        status.gaps.append(f"enrolment state {enrolment}")
+    status.state = "PROTECTED" if not status.gaps else "GAP"
+    return status
+
+
+# ---- rendering -----------------------------------------------------------------------------------
+
+
+def _short_regions(regions: list[RegionStatus], attr: str) -> str:
+    values = []
+    for r in regions:
+        value = getattr(r, attr)
+        values.append("yes" if value is True else ("no" if value in (False, None) else str(value)))
+    return "/".join(values) if values else "-"
+
+
+def render_table(report: Report) -> str:
+    headers = ["account", "id", "ou", "state", "vault", "cmk", "lock", "policy", "plans", "copies", "regions"]
+    rows: list[list[str]] = []
+    for a in report.accounts:
+        vault = _short_regions(a.regions, "vault")
+        key = "/".join("cmk" if r.key_customer_managed else "-" for r in a.regions) or "-"
+        rows.append(
+            [
+                a.name,
+                a.id,
+                a.ou,
+                a.state,
+                "/".join("yes" if r.vault else "no" for r in a.regions) if a.regions else "-",
+                key,
+                _short_regions(a.regions, "locked"),
+                "/".join("yes" if r.access_policy else "no" for r in a.regions)
+                if a.regions and a.role != "bunker"
+                else "-",
+                ",".join(a.plans) or "-",
+                str(len(a.copy_destinations)) if a.in_scope else "-",
+                ",".join(r.region for r in a.regions) or "-",
+            ]
+        )
+        del vault
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
+    for a in report.accounts:
+        for dest in a.copy_destinations if a.in_scope else []:
+            lines.append(f"  {a.name}: copies to {dest}")
+        for gap in a.gaps:
+            lines.append(f"  GAP {a.name}: {gap}")
+    for f in report.findings:
+        lines.append(f"  {f.level.upper()} deployment {f.resource}: {f.message}")
+    protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
+    lines.append(
+        f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "
+        f"{sum(1 for f in report.findings if f.level == 'error')} deployment error(s)"
+    )
+    return "\n".join(r.rstrip() for r in lines)
