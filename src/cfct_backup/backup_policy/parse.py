@@ -1,0 +1,142 @@
+"""Reading a backup policy file: placeholders, JSON with duplicate keys found, line numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cfct_backup.problems import Problem, Severity
+
+# Placeholders the project's policy files may carry (docs/conventions.md); the generated stack turns
+# them into Fn::Sub parameters. When checking without an organization description, these stand-ins
+# keep the document checkable (they are syntactically what the real values are).
+PLACEHOLDER_DEFAULTS: dict[str, str] = {
+    "BunkerAccountId": "111111111111",
+    "HomeRegion": "us-east-1",
+    "DrRegion": "us-west-2",
+    "AWS::Partition": "aws",
+}
+PLACEHOLDER_RE = re.compile(r"\$\{([^}]*)\}")
+
+
+class BackupPolicyError(Exception):
+    """A policy that cannot be used; `problems` names the file and the JSON path of each error."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems) or "invalid backup policy")
+
+
+class Located:
+    """Finds the line of a JSON path in the original text (first match, in document order)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def line(self, path: Sequence[str]) -> int | None:
+        pos = 0
+        found = False
+        for part in path:
+            needle = json.dumps(part)
+            i = self.text.find(needle, pos)
+            if i < 0:
+                break
+            pos = i + len(needle)
+            found = True
+        if not found:
+            return None
+        return self.text.count("\n", 0, pos) + 1
+
+
+def dotted(path: Sequence[str]) -> str:
+    return ".".join(path) if path else "(document)"
+
+
+def substitute(text: str, variables: Mapping[str, str] | None) -> tuple[str, list[str]]:
+    """Replace `${Name}` placeholders; returns the new text and the names nobody supplied."""
+    values = dict(PLACEHOLDER_DEFAULTS)
+    if variables:
+        values.update(variables)
+    missing: list[str] = []
+
+    def repl(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in values:
+            return values[name]
+        missing.append(name)
+        return match.group(0)
+
+    return PLACEHOLDER_RE.sub(repl, text), missing
+
+
+def parse_json(text: str, source: str) -> tuple[Any, list[Problem]]:
+    """Parse JSON, reporting every duplicate key (which AWS rejects) with its path."""
+    problems: list[Problem] = []
+    locate = Located(text)
+    duplicates: list[list[str]] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                duplicates.append([key])
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(source, exc.lineno, "error", "BKP001", f"not valid JSON: {exc.msg}"))
+        return None, problems
+    except (ValueError, RecursionError) as exc:
+        problems.append(Problem(source, None, "error", "BKP001", f"not valid JSON: {exc}"))
+        return None, problems
+    if duplicates:
+        # find the full path of each duplicate by walking the raw pairs once more
+        for path in _duplicate_paths(text):
+            problems.append(
+                Problem(
+                    source,
+                    locate.line(path),
+                    "error",
+                    "BKP002",
+                    f"{dotted(path)}: duplicate key '{path[-1]}' (AWS rejects duplicate key names)",
+                )
+            )
+    return data, problems
+
+
+def _duplicate_paths(text: str) -> list[list[str]]:
+    """Paths of duplicate keys: parse again keeping pairs, then walk."""
+    tree = json.loads(text, object_pairs_hook=lambda pairs: ("__pairs__", pairs))
+    out: list[list[str]] = []
+
+    def walk(node: Any, path: list[str]) -> None:
+        if isinstance(node, tuple) and node and node[0] == "__pairs__":
+            seen: set[str] = set()
+            for key, value in node[1]:
+                if key in seen:
+                    out.append([*path, key])
+                seen.add(key)
+                walk(value, [*path, key])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, path)
+
+    walk(tree, [])
+    return out
+
+
+def problem(
+    source: str,
+    locate: Located | None,
+    path: Sequence[str],
+    code: str,
+    message: str,
+    *,
+    severity: Severity = "error",
+) -> Problem:
+    line = locate.line(path) if locate is not None else None
+    return Problem(source, line, severity, code, f"{dotted(path)}: {message}")

@@ -1,0 +1,218 @@
+"""From an effective backup policy to the backup plans AWS Backup creates in an account and Region.
+
+Output shapes follow the AWS Backup API (botocore `backup` model): `BackupPlanInput` rules
+(`BackupRuleInput`), `BackupSelection` and `AdvancedBackupSetting`, with numbers as integers and
+booleans as booleans (policies carry them as strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cfct_backup.backup_policy.merge import expand_variables
+
+_CONDITION_KEYS = {
+    "string_equals": "StringEquals",
+    "string_not_equals": "StringNotEquals",
+    "string_like": "StringLike",
+    "string_not_like": "StringNotLike",
+}
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _lifecycle(life: Any) -> dict[str, Any] | None:
+    if not isinstance(life, Mapping):
+        return None
+    out: dict[str, Any] = {}
+    cold = _int(life.get("move_to_cold_storage_after_days"))
+    delete = _int(life.get("delete_after_days"))
+    archive = _bool(life.get("opt_in_to_archive_for_supported_resources"))
+    if cold is not None:
+        out["MoveToColdStorageAfterDays"] = cold
+    if delete is not None:
+        out["DeleteAfterDays"] = delete
+    if archive is not None:
+        out["OptInToArchiveForSupportedResources"] = archive
+    return out or None
+
+
+def _tags(node: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(node, Mapping):
+        for pair in node.values():
+            if isinstance(pair, Mapping) and "tag_key" in pair and "tag_value" in pair:
+                value = pair["tag_value"]
+                out[str(pair["tag_key"])] = (
+                    ",".join(map(str, value)) if isinstance(value, list) else str(value)
+                )
+    return out
+
+
+def _rule(name: str, rule: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"RuleName": name}
+    if "target_backup_vault_name" in rule:
+        out["TargetBackupVaultName"] = str(rule["target_backup_vault_name"])
+    if "target_logically_air_gapped_backup_vault_arn" in rule:
+        out["TargetLogicallyAirGappedBackupVaultArn"] = str(
+            rule["target_logically_air_gapped_backup_vault_arn"]
+        )
+    if "schedule_expression" in rule:
+        out["ScheduleExpression"] = str(rule["schedule_expression"])
+    if "schedule_expression_timezone" in rule:
+        out["ScheduleExpressionTimezone"] = str(rule["schedule_expression_timezone"])
+    for key, api in (
+        ("start_backup_window_minutes", "StartWindowMinutes"),
+        ("complete_backup_window_minutes", "CompletionWindowMinutes"),
+    ):
+        number = _int(rule.get(key))
+        if number is not None:
+            out[api] = number
+    life = _lifecycle(rule.get("lifecycle"))
+    if life:
+        out["Lifecycle"] = life
+    tags = _tags(rule.get("recovery_point_tags"))
+    if tags:
+        out["RecoveryPointTags"] = tags
+    copies = rule.get("copy_actions")
+    if isinstance(copies, Mapping) and copies:
+        actions = []
+        for key, action in copies.items():
+            if not isinstance(action, Mapping):
+                continue
+            # user guide: without target_backup_vault_arn, AWS uses the key in lower case
+            target = action.get("target_backup_vault_arn", str(key).lower())
+            entry: dict[str, Any] = {"DestinationBackupVaultArn": str(target)}
+            clife = _lifecycle(action.get("lifecycle"))
+            if clife:
+                entry["Lifecycle"] = clife
+            actions.append(entry)
+        out["CopyActions"] = actions
+    continuous = _bool(rule.get("enable_continuous_backup"))
+    if continuous is not None:
+        out["EnableContinuousBackup"] = continuous
+    index = rule.get("index_actions")
+    if isinstance(index, Mapping) and index.get("resource_types"):
+        out["IndexActions"] = [{"ResourceTypes": _list(index["resource_types"])}]
+    return out
+
+
+def _selections(selections: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if not isinstance(selections, Mapping):
+        return out
+    tags = selections.get("tags")
+    if isinstance(tags, Mapping):
+        for name, sel in tags.items():
+            if not isinstance(sel, Mapping):
+                continue
+            out.append(
+                {
+                    "SelectionName": name,
+                    "IamRoleArn": str(sel.get("iam_role_arn", "")),
+                    "ListOfTags": [
+                        {
+                            "ConditionType": "STRINGEQUALS",
+                            "ConditionKey": str(sel.get("tag_key", "")),
+                            "ConditionValue": str(value),
+                        }
+                        for value in _list(sel.get("tag_value"))
+                    ],
+                }
+            )
+    resources = selections.get("resources")
+    if isinstance(resources, Mapping):
+        for name, sel in resources.items():
+            if not isinstance(sel, Mapping):
+                continue
+            entry: dict[str, Any] = {
+                "SelectionName": name,
+                "IamRoleArn": str(sel.get("iam_role_arn", "")),
+                "Resources": [str(v) for v in _list(sel.get("resource_types"))],
+            }
+            if sel.get("not_resource_types"):
+                entry["NotResources"] = [str(v) for v in _list(sel.get("not_resource_types"))]
+            conditions = sel.get("conditions")
+            if isinstance(conditions, Mapping):
+                converted: dict[str, list[dict[str, str]]] = {}
+                for op, group in conditions.items():
+                    if op in _CONDITION_KEYS and isinstance(group, Mapping):
+                        converted[_CONDITION_KEYS[op]] = [
+                            {
+                                "ConditionKey": str(c.get("condition_key", "")),
+                                "ConditionValue": str(c.get("condition_value", "")),
+                            }
+                            for c in group.values()
+                            if isinstance(c, Mapping)
+                        ]
+                if converted:
+                    entry["Conditions"] = converted
+            out.append(entry)
+    return out
+
+
+def _advanced(settings: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(settings, Mapping):
+        for resource_type, options in settings.items():
+            if isinstance(options, Mapping) and options:
+                out.append(
+                    {
+                        "ResourceType": str(resource_type).upper(),
+                        "BackupOptions": {k: str(v) for k, v in options.items()},
+                    }
+                )
+    return out
+
+
+def backup_plans(effective: Mapping[str, Any], account_id: str, region: str) -> list[dict[str, Any]]:
+    """The backup plans the account gets in `region`: one per effective plan listing that Region.
+
+    Each is `{"BackupPlanName", "Rules", "Selections", "AdvancedBackupSettings", "BackupPlanTags"}`,
+    with `$account` and `$region` replaced."""
+    expanded = expand_variables(effective, account_id, region)
+    plans = expanded.get("plans")
+    out: list[dict[str, Any]] = []
+    if not isinstance(plans, Mapping):
+        return out
+    for name, plan in plans.items():
+        if not isinstance(plan, Mapping) or region not in _list(plan.get("regions")):
+            continue
+        rules = plan.get("rules")
+        out.append(
+            {
+                "BackupPlanName": name,
+                "Rules": [
+                    _rule(rname, rule)
+                    for rname, rule in (rules.items() if isinstance(rules, Mapping) else [])
+                    if isinstance(rule, Mapping)
+                ],
+                "Selections": _selections(plan.get("selections")),
+                "AdvancedBackupSettings": _advanced(plan.get("advanced_backup_settings")),
+                "BackupPlanTags": _tags(plan.get("backup_plan_tags")),
+            }
+        )
+    return out
