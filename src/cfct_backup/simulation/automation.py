@@ -29,7 +29,15 @@ LAMBDA_ENV: dict[str, str] = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "LOG_LEVEL": "WARNING",
     "BASELINE_STACK_SET_NAME": "CustomControlTower-member-baseline",
+    # in-process: no real waiting for IAM propagation
+    "ASSUME_ROLE_ATTEMPTS": "2",
+    "ASSUME_ROLE_BACKOFF_SECONDS": "0",
 }
+HANDLER_MODULES = (
+    "cfct_backup_automation.handler_enrolment",
+    "cfct_backup_automation.handler_reconcile",
+    "cfct_backup_automation.handler_custom_resource",
+)
 
 
 class LambdaContext:
@@ -82,6 +90,7 @@ def _entry(candidates: list[tuple[str, str]]) -> tuple[str, Any] | None:
 
 
 ENROLMENT_ENTRIES = [
+    ("cfct_backup_automation.handler_enrolment", "handler"),
     ("cfct_backup_automation.handlers.enrolment", "handler"),
     ("cfct_backup_automation.enrolment_handler", "handler"),
     ("cfct_backup_automation.handlers", "enrolment_handler"),
@@ -89,6 +98,7 @@ ENROLMENT_ENTRIES = [
     ("cfct_backup_automation.enrolment", "lambda_handler"),
 ]
 RECONCILE_ENTRIES = [
+    ("cfct_backup_automation.handler_reconcile", "handler"),
     ("cfct_backup_automation.handlers.reconcile", "handler"),
     ("cfct_backup_automation.reconcile_handler", "handler"),
     ("cfct_backup_automation.handlers", "reconcile_handler"),
@@ -96,12 +106,22 @@ RECONCILE_ENTRIES = [
     ("cfct_backup_automation.reconcile", "lambda_handler"),
 ]
 CUSTOM_RESOURCE_ENTRIES = [
+    ("cfct_backup_automation.handler_custom_resource", "handler"),
     ("cfct_backup_automation.handlers.custom_resource", "handler"),
     ("cfct_backup_automation.custom_resource_handler", "handler"),
     ("cfct_backup_automation.handlers", "custom_resource_handler"),
     ("cfct_backup_automation.custom_resources", "handler"),
     ("cfct_backup_automation.custom_resource", "handler"),
 ]
+
+
+def reset_handlers() -> None:
+    """Forget what the handlers cached at "cold start" (clients bound to an earlier emulator)."""
+    for name in HANDLER_MODULES:
+        module = _module(name)
+        reset = getattr(module, "set_runtime", None) if module is not None else None
+        if callable(reset):
+            reset(None)
 
 
 def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name: str) -> Invocation:

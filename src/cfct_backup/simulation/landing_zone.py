@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,9 +68,22 @@ def emulated_aws(home_region: str) -> Iterator[Emulator]:
         status.extensions = True
     except ImportError as exc:
         status.missing.append(f"cfct_backup.emulator.install ({exc})")
-    with mock.patch.dict(os.environ, env), mock_aws(config=MOTO_CONFIG):  # type: ignore[call-overload]
-        boto3.setup_default_session()
-        yield status
+    with (
+        warnings.catch_warnings(),
+        mock.patch.dict(os.environ, env),
+        mock_aws(config=MOTO_CONFIG),  # type: ignore[call-overload]
+    ):
+        # moto warns (log + UserWarning) for each resource type it drops; the interpreter reports
+        # those once per resource by name instead.
+        warnings.filterwarnings("ignore", message="Tried to parse", category=UserWarning)
+        moto_log = logging.getLogger("moto")
+        level = moto_log.level
+        moto_log.setLevel(logging.ERROR)
+        try:
+            boto3.setup_default_session()
+            yield status
+        finally:
+            moto_log.setLevel(level)
 
 
 def management_session(region: str) -> boto3.Session:

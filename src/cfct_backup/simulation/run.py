@@ -177,6 +177,7 @@ class Simulation:
                 "organization",
                 f"[2/6] organization built; artifact at s3://{artifacts['/cfct-backup/artifacts/bucket']}",
             )
+            automation.reset_handlers()
             routed = automation.register_custom_resources()
             if routed:
                 self.finding("warning", "custom-resources", routed)
