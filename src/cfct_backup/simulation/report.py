@@ -48,7 +48,9 @@ class AccountStatus:
     regions: list[RegionStatus] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)  # effective backup plan names
     copy_destinations: list[str] = field(default_factory=list)  # vault ARNs
-    stack_instances: list[str] = field(default_factory=list)  # "<stack set>@<region>"
+    stack_instances: list[str] = field(default_factory=list)  # "<resource>@<region>"
+    scps: list[str] = field(default_factory=list)  # attached to the account, its OUs and the root
+    rcps: list[str] = field(default_factory=list)
     enrolment: str | None = None  # state recorded by the enrolment automation
     gaps: list[str] = field(default_factory=list)
 
@@ -237,6 +239,20 @@ def check_destination(clients: ClientFactory, arn: str) -> str | None:
     return None
 
 
+def attached_policies(
+    clients: ClientFactory, management_id: str, region: str, chain: list[str], policy_type: str
+) -> list[str]:
+    """Names of the policies of a type that apply to the last node of `chain` (root first)."""
+    org = clients.client("organizations", management_id, region)
+    names: set[str] = set()
+    for target in chain:
+        for page in org.get_paginator("list_policies_for_target").paginate(
+            TargetId=target, Filter=policy_type
+        ):
+            names.update(p["Name"] for p in page["Policies"])
+    return sorted(names)
+
+
 def inspect_account(
     org: Organization,
     ids: OrganizationIds,
@@ -260,6 +276,9 @@ def inspect_account(
         enrolment=enrolment,
     )
     mgmt = ids.accounts[org.management.name]
+    chain = [ids.root_id, *(ids.ous[p] for p in org.ancestors(account.ou)), account_id]
+    status.scps = attached_policies(clients, mgmt, org.home_region, chain, "SERVICE_CONTROL_POLICY")
+    status.rcps = attached_policies(clients, mgmt, org.home_region, chain, "RESOURCE_CONTROL_POLICY")
     if role == "bunker":
         for region in (org.home_region, org.dr_region):
             region_status, gaps = inspect_vault(clients, account_id, region, BUNKER_VAULT)
