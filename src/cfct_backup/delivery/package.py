@@ -17,7 +17,6 @@ Both zips are deterministic (see `zipfiles`).
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -139,26 +138,35 @@ def lambda_entries(root: Path, vendor_dir: Path) -> dict[str, Path]:
     return entries
 
 
-def build_package(root: Path, out: Path, source: DependencySource) -> BuiltPackage:
-    """Build both zips from the tree at `root` into `out`."""
+def build_lambda_zip(root: Path, out: Path, source: DependencySource) -> tuple[Artifact, list[Pin]]:
+    """`out/cfct-backup-automation.zip` from `root/lambdas` and the pinned vendored distributions."""
     root = root.resolve()
     pins = vendored_pins(root / "requirements" / "constraints.txt")
-    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cfct-backup-vendor-") as tmp:
         vendor = Path(tmp) / "vendor"
         vendor.mkdir()
         source.install(pins, vendor)
         entries = lambda_entries(root, vendor)
-        lambda_path = out / LAMBDA_ZIP_NAME
-        write_zip(lambda_path, entries)
-        lambda_zip = Artifact.of(lambda_path, len(entries))
-        shutil.rmtree(vendor, ignore_errors=True)
+        path = out / LAMBDA_ZIP_NAME
+        write_zip(path, entries)
+    return Artifact.of(path, len(entries)), pins
 
-    config_entries: dict[str, Path | bytes] = dict(configuration_entries(root))
-    config_entries[PACKAGE_RECORD_NAME] = package_record(lambda_zip, pins)
-    config_path = out / CONFIG_ZIP_NAME
-    write_zip(config_path, config_entries)
-    return BuiltPackage(lambda_zip, Artifact.of(config_path, len(config_entries)), tuple(pins))
+
+def build_configuration_zip(root: Path, out: Path, lambda_zip: Artifact, pins: list[Pin]) -> Artifact:
+    """`out/custom-control-tower-configuration.zip` from `root`, recording `lambda_zip`."""
+    entries: dict[str, Path | bytes] = dict(configuration_entries(root.resolve()))
+    entries[PACKAGE_RECORD_NAME] = package_record(lambda_zip, pins)
+    path = out / CONFIG_ZIP_NAME
+    write_zip(path, entries)
+    return Artifact.of(path, len(entries))
+
+
+def build_package(root: Path, out: Path, source: DependencySource) -> BuiltPackage:
+    """Build both zips from the tree at `root` into `out`. The manifest is checked first."""
+    configuration_entries(root.resolve())  # fail on a missing manifest/file before the slow part
+    lambda_zip, pins = build_lambda_zip(root, out, source)
+    config_zip = build_configuration_zip(root, out, lambda_zip, pins)
+    return BuiltPackage(lambda_zip, config_zip, tuple(pins))
 
 
 def package_record(lambda_zip: Artifact, pins: list[Pin]) -> bytes:
