@@ -49,6 +49,18 @@ class Located:
             return None
         return self.text.count("\n", 0, pos) + 1
 
+    def next_line(self, key: str, after: int | None) -> int | None:
+        """The line of the next occurrence of `"key"` after line `after` (a duplicate key)."""
+        if after is None:
+            return None
+        start = 0
+        for _ in range(after):
+            start = self.text.find("\n", start) + 1
+            if start == 0:
+                return after
+        i = self.text.find(json.dumps(key), start)
+        return after if i < 0 else self.text.count("\n", 0, i) + 1
+
 
 def dotted(path: Sequence[str]) -> str:
     return ".".join(path) if path else "(document)"
@@ -96,10 +108,11 @@ def parse_json(text: str, source: str) -> tuple[Any, list[Problem]]:
     if duplicates:
         # find the full path of each duplicate by walking the raw pairs once more
         for path in _duplicate_paths(text):
+            first = locate.line(path)
             problems.append(
                 Problem(
                     source,
-                    locate.line(path),
+                    locate.next_line(path[-1], first),
                     "error",
                     "BKP002",
                     f"{dotted(path)}: duplicate key '{path[-1]}' (AWS rejects duplicate key names)",
