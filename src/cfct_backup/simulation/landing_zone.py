@@ -94,7 +94,7 @@ def management_session(region: str) -> boto3.Session:
     )
 
 
-def create_execution_role(account_id: str) -> None:
+def create_execution_role(account_id: str, management_id: str) -> None:
     """Control Tower's baseline role in an account (created through moto's backend: no caller
     can reach a brand-new account before this role exists, just as in AWS)."""
     from moto.iam.models import iam_backends  # noqa: PLC0415
@@ -105,7 +105,11 @@ def create_execution_role(account_id: str) -> None:
     trust = {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{management_id}:root"},
+                "Action": "sts:AssumeRole",
+            },
         ],
     }
     backend.create_role(
@@ -140,6 +144,7 @@ def _account_id(wanted: str | None) -> Iterator[None]:
 
 def create_account(org_client: Any, account: Account, parent_id: str, root_id: str) -> str:
     """Account Factory, emulated: create the account and move it into its OU."""
+    management_id = org_client.describe_organization()["Organization"]["MasterAccountId"]
     with _account_id(account.id):
         status = org_client.create_account(AccountName=account.name, Email=account.email)[
             "CreateAccountStatus"
@@ -147,7 +152,7 @@ def create_account(org_client: Any, account: Account, parent_id: str, root_id: s
     account_id = str(status["AccountId"])
     if parent_id != root_id:
         org_client.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=parent_id)
-    create_execution_role(account_id)
+    create_execution_role(account_id, management_id)
     return account_id
 
 
@@ -164,7 +169,7 @@ def build_organization(
         )
     organization = client.create_organization(FeatureSet="ALL")["Organization"]
     root_id = client.list_roots()["Roots"][0]["Id"]
-    create_execution_role(caller)
+    create_execution_role(caller, caller)
     ids = OrganizationIds(org_id=organization["Id"], root_id=root_id, accounts={org.management.name: caller})
     for ou in org.ous:
         parent = root_id if not ou.parent else ids.ous[ou.parent]
