@@ -181,6 +181,10 @@ class Interpreter:
         self.region = manifest.region
         self.progress = progress or (lambda _line: None)
         self._mgmt = clients.management_id
+        # instances that failed in an earlier run: their half-created stack stays (as in AWS, where
+        # the instance stays OUTDATED); a re-run does not try them again
+        self._failed: set[tuple[str, str, str]] = set()
+        self._reported: set[Finding] = set()  # a re-run prints only what is new
 
     # ---- entry point ---------------------------------------------------------------------------
     def deploy(self) -> DeploymentResult:
@@ -199,7 +203,9 @@ class Interpreter:
     def _finding(self, result: DeploymentResult, level: Level, resource: str, message: str) -> None:
         finding = Finding(level, resource, message)
         result.findings.append(finding)
-        self.progress(f"  {level.upper()} {resource}: {message}")
+        if finding not in self._reported:
+            self._reported.add(finding)
+            self.progress(f"  {level.upper()} {resource}: {message}")
 
     def _read(self, resource: ManifestResource, relative: str, result: DeploymentResult) -> str | None:
         if relative.startswith(("s3://", "https://")):
@@ -406,18 +412,23 @@ class Interpreter:
             for s in page["Summaries"]
         }
         for account in accounts:
-            missing = [r for r in regions if (account, r) not in existing]
+            missing = [
+                r for r in regions if (account, r) not in existing and (name, account, r) not in self._failed
+            ]
             if missing:
                 try:
                     cfn.create_stack_instances(StackSetName=name, Accounts=[account], Regions=missing)
                 except Exception as exc:  # noqa: BLE001 - the emulator's CloudFormation may raise anything
                     for region in missing:
                         outcome.failed.append((account, region, _reason(exc)))
+                        self._failed.add((name, account, region))
                     self._finding(
                         result, "error", resource.name, f"stack instance in {account} failed: {_reason(exc)}"
                     )
                     continue
             for region in regions:
+                if (name, account, region) in self._failed:
+                    continue
                 status, reason = self._instance_status(name, account, region)
                 if status.endswith("_COMPLETE") and "ROLLBACK" not in status:
                     outcome.deployed.append((account, region))

@@ -148,7 +148,11 @@ def inspect_vault(
     if not key_arn:
         gaps.append(f"{region}: vault {vault} has no customer managed key")
     else:
-        kms = clients.client("kms", account_id, region)
+        # the bunker's key lives in the key vault account: read it where it is
+        parts = str(key_arn).split(":")
+        key_account = parts[4] if len(parts) > 5 and parts[4] else account_id
+        key_region = parts[3] if len(parts) > 5 and parts[3] else region
+        kms = clients.client("kms", key_account, key_region)
         try:
             meta = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
             status.key = str(meta["KeyId"])
