@@ -1,0 +1,176 @@
+"""End to end: the real package deployed on the emulated default organization, the real automation.
+
+Three simulations, each shared by the tests that read it (module-scoped): the default run (an
+account vended into a protected OU), a run driven by the sample lifecycle events, and a run of a
+deliberately broken copy of the package.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cfct_backup.cfct.manifest import load_manifest
+from cfct_backup.cli import main
+from cfct_backup.organization import load_organization
+from cfct_backup.simulation.plan import make_plan
+from cfct_backup.simulation.run import Simulation, load_events
+
+ROOT = Path(__file__).resolve().parents[2]
+ORG = ROOT / "examples" / "organization.yaml"
+EVENTS = ROOT / "examples" / "events"
+pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")
+
+
+def _simulate(package: Path, events=()):
+    sim = Simulation(load_organization(ORG), package)
+    report = sim.run(load_events([Path(e) for e in events]))
+    return sim, report
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return _simulate(ROOT)
+
+
+@pytest.fixture(scope="module")
+def events_run():
+    files = [
+        EVENTS / "create-managed-account-prod.json",
+        EVENTS / "create-managed-account-sandbox.json",
+        EVENTS / "create-managed-account-failed.json",
+    ]
+    return _simulate(ROOT, files)
+
+
+def _account(report, name):
+    return next(a for a in report.accounts if a.name == name)
+
+
+def test_default_organization_is_fully_protected(default_run):
+    sim, report = default_run
+    in_scope = {a.name: a for a in report.in_scope}
+    assert set(in_scope) == {"Orders Prod", "Orders Dev", "Payments Prod"}  # the vended one included
+    gaps = {a.name: a.gaps for a in report.accounts if a.gaps}
+    errors = [str(f) for f in report.findings if f.level == "error"]
+    assert not errors, errors
+    assert all(a.state == "PROTECTED" for a in in_scope.values()), gaps
+    assert report.ok
+    vended = in_scope["Payments Prod"]
+    assert [r.region for r in vended.regions] == ["us-east-1", "us-west-2"]
+    for region in vended.regions:
+        assert region.vault == "cfct-backup-vault"
+        assert region.key_customer_managed and region.key_rotation
+        assert region.access_policy
+    bunker_id = sim.org.role_account("bunker")
+    assert vended.copy_destinations
+    assert vended.enrolment == "PROTECTED"
+    assert bunker_id.name == "Backup Bunker"
+    # the bunker's vaults exist and are locked, in both Regions
+    bunker = _account(report, "Backup Bunker")
+    assert [(r.region, r.vault, r.locked) for r in bunker.regions] == [
+        ("us-east-1", "cfct-backup-bunker", True),
+        ("us-west-2", "cfct-backup-bunker", True),
+    ]
+    # accounts outside the protected OUs got nothing and were not enrolled
+    sandbox = _account(report, "Playground")
+    assert sandbox.state == "NOT_IN_SCOPE" and sandbox.enrolment is None and not sandbox.regions
+
+
+def test_report_json_is_the_documented_schema(default_run):
+    _, report = default_run
+    data = json.loads(json.dumps(report.as_dict()))
+    assert data["schema_version"] == 1 and data["ok"] is True
+    assert set(data) == {
+        "schema_version",
+        "ok",
+        "organization",
+        "accounts",
+        "findings",
+        "events",
+        "timings_seconds",
+    }
+    account = data["accounts"][0]
+    for key in (
+        "name",
+        "id",
+        "ou",
+        "role",
+        "in_scope",
+        "state",
+        "regions",
+        "plans",
+        "copy_destinations",
+        "stack_instances",
+        "scps",
+        "rcps",
+        "enrolment",
+        "gaps",
+    ):
+        assert key in account
+
+
+def test_plan_of_an_account_equals_what_the_simulation_deployed(default_run):
+    sim, report = default_run
+    ids = {a.name: a.id for a in report.accounts}
+    org = sim.org.with_ids(ids)
+    built = sim.ids
+    plan = make_plan(org, load_manifest(ROOT / "manifest.yaml"), ROOT, built)
+    assert not plan.problems, plan.problems
+    for planned in plan.accounts:
+        seen = _account(report, planned.name)
+        assert planned.stack_instances == seen.stack_instances, planned.name
+        assert planned.scps == seen.scps, planned.name
+        assert planned.rcps == seen.rcps, planned.name
+        if seen.in_scope:
+            assert planned.plan_names == seen.plans, planned.name
+            assert planned.copy_destinations == seen.copy_destinations, planned.name
+
+
+def test_event_outside_the_protected_ous_leaves_the_account_unenrolled(events_run):
+    _, report = events_run
+    outside = _account(report, "Experiments")
+    assert outside.id == "310987654322"  # created with the ID the event names
+    assert outside.ou == "Sandbox"
+    assert outside.state == "NOT_IN_SCOPE"
+    assert outside.enrolment is None
+    assert not outside.stack_instances and not outside.regions
+    outcome = next(e for e in report.events if e.account == "310987654322")
+    assert "ignored" in outcome.outcome
+
+
+def test_event_inside_a_protected_ou_creates_and_protects_the_account(events_run):
+    _, report = events_run
+    inside = _account(report, "Billing Prod")
+    assert (inside.id, inside.ou, inside.state, inside.enrolment) == (
+        "210987654321",
+        "Workloads:Prod",
+        "PROTECTED",
+        "PROTECTED",
+    )
+    # the FAILED event created nothing and changed nothing
+    assert all(a.id != "410987654323" for a in report.accounts)
+    failed = next(e for e in report.events if e.account == "410987654323")
+    assert "ignored" in failed.outcome
+
+
+def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):
+    package = tmp_path / "package"
+    shutil.copytree(
+        ROOT, package, ignore=shutil.ignore_patterns(".venv*", ".git", "__pycache__", "*.egg-info")
+    )
+    template = package / "templates" / "backup-policies.yaml"
+    text = template.read_text()
+    assert "backup-vault:cfct-backup-bunker" in text
+    template.write_text(text.replace("backup-vault:cfct-backup-bunker", "backup-vault:cfct-backup-nowhere"))
+    report_file = tmp_path / "report.json"
+    code = main(["simulate", "--package", str(package), "--report", str(report_file)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "cfct-backup-nowhere does not exist" in out
+    data = json.loads(report_file.read_text())
+    assert data["ok"] is False
+    gaps = [g for a in data["accounts"] if a["in_scope"] for g in a["gaps"]]
+    assert any("copy destination" in g and "cfct-backup-nowhere" in g for g in gaps)
+    assert all(a["state"] == "GAP" for a in data["accounts"] if a["in_scope"])
