@@ -99,6 +99,7 @@ class Simulation:
         self.progress: Progress = progress or (lambda _line: None)
         self.timings: dict[str, float] = {}
         self.findings: list[Finding] = []
+        self.ids: OrganizationIds | None = None  # what Organizations assigned (after `run`)
         self._t = time.perf_counter()
 
     def step(self, name: str, message: str) -> None:
@@ -167,7 +168,7 @@ class Simulation:
                 self.finding("warning", "emulator", f"extension missing: {missing}")
             self.step("emulator", "[1/6] emulator started")
             session = landing_zone.management_session(org.home_region)
-            ids = landing_zone.build_organization(org, session, self.progress)
+            ids = self.ids = landing_zone.build_organization(org, session, self.progress)
             landing_zone.write_configuration(org, ids, session)
             code = landing_zone.lambda_zip(
                 Path(__file__).resolve().parents[3] / "lambdas" / "cfct_backup_automation"
