@@ -1,0 +1,430 @@
+"""The package as CfCT will see it: manifest, files, templates, SCPs, backup policies."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cfct_backup.backup_policy import check_policy
+from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
+from cfct_backup.problems import Problem
+from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, check_scp
+from cfct_backup.validate.templates import (
+    cfn_lint,
+    custom_rules,
+    decode_template,
+    is_template,
+    template_parameters,
+)
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+REMOTE_PREFIXES = ("s3://", "https://", "http://")
+STACK_MODULE = "cfct_backup.backup_policy_stack"
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _resource_line(resource: ManifestResource, key: str) -> int:
+    return int(resource.lines.get(key, resource.line))
+
+
+class _Org:
+    """What --org tells the manifest checks: account names/IDs, OU paths, the management account."""
+
+    def __init__(self, path: Path) -> None:
+        from cfct_backup.organization import load_organization  # noqa: PLC0415 - only with --org
+
+        org = load_organization(path)
+        self.management_name = org.management.name
+        self.management_id = org.management.id
+        self.accounts = {a.name for a in (org.management, *org.accounts)}
+        self.ids = {a.id for a in (org.management, *org.accounts) if a.id}
+        self.ous = {ou.path for ou in org.ous}
+        self.bunker = org.roles.get("bunker")
+        self.home_region = org.home_region
+        self.dr_region = org.dr_region
+
+
+def _load_org(path: Path | None, problems: list[Problem]) -> _Org | None:
+    if path is None:
+        return None
+    try:
+        return _Org(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problems.append(Problem(str(path), None, "error", "ORG001", f"cannot read the organization: {exc}"))
+        return None
+
+
+def _target_checks(manifest: Manifest, org: _Org | None, where: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if org is None:
+        return problems
+    for res in manifest.resources:
+        for i, account in enumerate(res.accounts):
+            line = _resource_line(res, f"accounts[{i}]")
+            if account.isdigit():
+                if org.ids and account not in org.ids:
+                    problems.append(
+                        Problem(
+                            where,
+                            line,
+                            "warning",
+                            "MAN013",
+                            f"{res.name}: account ID {account} is not in the organization",
+                        )
+                    )
+                continue
+            if account == org.management_name:
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        "error",
+                        "MAN024",
+                        f"{res.name}: target the management account by its explicit ID,"
+                        f" not by name '{account}'",
+                    )
+                )
+            elif account not in org.accounts:
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        "error",
+                        "MAN013",
+                        f"{res.name}: no account named '{account}' in the organization",
+                    )
+                )
+        for i, ou in enumerate(res.organizational_units):
+            if ou not in org.ous and not ou.startswith("Root"):
+                problems.append(
+                    Problem(
+                        where,
+                        _resource_line(res, f"organizational_units[{i}]"),
+                        "error",
+                        "MAN025",
+                        f"{res.name}: no OU '{ou}' in the organization (nested OUs as 'Parent:Child')",
+                    )
+                )
+    return problems
+
+
+def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
+    per_target: dict[tuple[str, str], list[ManifestResource]] = defaultdict(list)
+    for res in manifest.resources:
+        if res.deploy_method != "scp":
+            continue
+        for ou in res.organizational_units:
+            per_target[("OU", ou)].append(res)
+        for account in res.accounts:
+            per_target[("account", account)].append(res)
+    problems: list[Problem] = []
+    for (kind, target), resources in sorted(per_target.items()):
+        names = ", ".join(r.name for r in resources)
+        last = resources[-1]
+        if len(resources) > MAX_POLICIES_PER_TARGET:
+            problems.append(
+                Problem(
+                    where,
+                    last.line,
+                    "error",
+                    "SCP020",
+                    f"{len(resources)} SCPs attached to {kind} '{target}' ({names});"
+                    f" Organizations allows {MAX_POLICIES_PER_TARGET} per target",
+                )
+            )
+        elif len(resources) == MAX_POLICIES_PER_TARGET:
+            problems.append(
+                Problem(
+                    where,
+                    last.line,
+                    "warning",
+                    "SCP021",
+                    f"{len(resources)} SCPs on {kind} '{target}': no place left for FullAWSAccess"
+                    " or a Control Tower control SCP",
+                )
+            )
+    return problems
+
+
+def _parameter_file(path: Path, source: str) -> tuple[dict[str, str] | None, list[Problem]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [Problem(source, None, "error", "PKG007", f"parameter file is not readable JSON: {exc}")]
+    if not isinstance(data, list) or not all(
+        isinstance(p, dict) and "ParameterKey" in p and "ParameterValue" in p for p in data
+    ):
+        return None, [
+            Problem(
+                source,
+                None,
+                "error",
+                "PKG007",
+                "a parameter file is a list of {ParameterKey, ParameterValue}",
+            )
+        ]
+    return {str(p["ParameterKey"]): str(p["ParameterValue"]) for p in data}, []
+
+
+def _files_and_parameters(
+    root: Path, manifest: Manifest, where: str
+) -> tuple[list[Problem], list[Path], set[Path], list[tuple[Path, str]]]:
+    """Referenced files exist; template parameters vs manifest parameters. Returns the problems,
+    the stack-set templates to lint, every referenced local file, and the SCP/RCP files."""
+    problems: list[Problem] = []
+    templates: list[Path] = []
+    referenced: set[Path] = set()
+    policies: list[tuple[Path, str]] = []
+    for res in manifest.resources:
+        if res.resource_file.startswith(REMOTE_PREFIXES):
+            problems.append(
+                Problem(
+                    where,
+                    _resource_line(res, "resource_file"),
+                    "warning",
+                    "PKG002",
+                    f"{res.name}: remote resource_file {res.resource_file} is not checked",
+                )
+            )
+            continue
+        path = root / res.resource_file
+        referenced.add(path.resolve())
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    where,
+                    _resource_line(res, "resource_file"),
+                    "error",
+                    "PKG001",
+                    f"{res.name}: resource_file {res.resource_file} does not exist",
+                )
+            )
+            continue
+        if res.deploy_method in ("scp", "rcp"):
+            policies.append((path, res.deploy_method.upper()))
+            continue
+        data, error = decode_template(path)
+        if data is None or not is_template(data):
+            problems.append(
+                Problem(
+                    _rel(root, path),
+                    None,
+                    "error",
+                    "PKG005",
+                    f"{res.name}: resource_file is not a CloudFormation template ({error or 'no Resources'})",
+                )
+            )
+            continue
+        templates.append(path)
+        supplied: dict[str, str] | None = None
+        if res.parameter_file is not None:
+            ppath = root / res.parameter_file
+            referenced.add(ppath.resolve())
+            if not ppath.is_file():
+                problems.append(
+                    Problem(
+                        where,
+                        _resource_line(res, "parameter_file"),
+                        "error",
+                        "PKG003",
+                        f"{res.name}: parameter_file {res.parameter_file} does not exist",
+                    )
+                )
+            else:
+                supplied, found = _parameter_file(ppath, _rel(root, ppath))
+                problems.extend(found)
+        elif res.parameters is not None:
+            supplied = dict(res.parameters)
+        else:
+            supplied = {}
+        if supplied is None:
+            continue
+        declared = template_parameters(data)
+        line = _resource_line(res, "parameters" if res.parameters is not None else "parameter_file")
+        for name in sorted(set(declared) - set(supplied)):
+            if not declared[name]:
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        "error",
+                        "TPL010",
+                        f"{res.name}: template parameter {name} has no Default and is not supplied",
+                    )
+                )
+        for name in sorted(set(supplied) - set(declared)):
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    "error",
+                    "TPL011",
+                    f"{res.name}: parameter {name} is not a parameter of {res.resource_file}",
+                )
+            )
+    return problems, templates, referenced, policies
+
+
+def _templates_dir(root: Path) -> tuple[list[Problem], list[Path]]:
+    """Nothing but templates under templates/ (CfCT lints every file there)."""
+    problems: list[Problem] = []
+    found: list[Path] = []
+    tdir = root / "templates"
+    if not tdir.is_dir():
+        return problems, found
+    for path in sorted(p for p in tdir.rglob("*") if p.is_file()):
+        rel = _rel(root, path)
+        if path.suffix not in TEMPLATE_SUFFIXES:
+            problems.append(
+                Problem(rel, None, "error", "PKG004", "only CloudFormation templates belong in templates/")
+            )
+            continue
+        data, error = decode_template(path)
+        if data is None or not is_template(data):
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "error",
+                    "PKG004",
+                    f"not a CloudFormation template ({error or 'no Resources'}); CfCT lints every file here",
+                )
+            )
+            continue
+        found.append(path)
+    return problems, found
+
+
+def _backup_policies(root: Path, org: _Org | None) -> list[Problem]:
+    problems: list[Problem] = []
+    bdir = root / "policies" / "backup"
+    variables: dict[str, str] = {}
+    if org is not None:
+        variables.update({"HomeRegion": org.home_region, "DrRegion": org.dr_region})
+    for path in sorted(bdir.glob("*.json")) if bdir.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(_rel(root, path), None, "error", "BKP000", f"cannot read: {exc}"))
+            continue
+        problems.extend(check_policy(text, _rel(root, path), variables or None))
+    problems.extend(_stack_in_sync(root))
+    return problems
+
+
+def _stack_in_sync(root: Path) -> list[Problem]:
+    """The generated backup-policy stack matches policies/backup (skipped until the generator exists)."""
+    try:
+        module: Any = importlib.import_module(STACK_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == STACK_MODULE:
+            return []
+        raise
+    stack_path = root / str(module.STACK_PATH)
+    try:
+        expected = str(module.render(root))
+    except Exception as exc:  # noqa: BLE001 - the generator's failure is reported, not raised
+        return [
+            Problem(
+                str(module.STACK_PATH),
+                None,
+                "error",
+                "PKG011",
+                f"cannot render the backup-policy stack: {exc}",
+            )
+        ]
+    if not stack_path.is_file():
+        return [
+            Problem(
+                str(module.STACK_PATH),
+                None,
+                "error",
+                "PKG010",
+                "generated backup-policy stack is missing; run `cfct-backup generate`",
+            )
+        ]
+    if stack_path.read_text(encoding="utf-8") != expected:
+        return [
+            Problem(
+                str(module.STACK_PATH),
+                None,
+                "error",
+                "PKG010",
+                "out of date with policies/backup; run `cfct-backup generate`",
+            )
+        ]
+    return []
+
+
+def _unreferenced(root: Path, referenced: set[Path], templates: Iterable[Path]) -> list[Problem]:
+    out = []
+    for path in templates:
+        if path.resolve() not in referenced:
+            out.append(
+                Problem(_rel(root, path), None, "warning", "PKG006", "not referenced by manifest.yaml")
+            )
+    sdir = root / "policies" / "scp"
+    for path in sorted(sdir.glob("*.json")) if sdir.is_dir() else []:
+        if path.resolve() not in referenced:
+            out.append(
+                Problem(_rel(root, path), None, "warning", "PKG006", "not referenced by manifest.yaml")
+            )
+    return out
+
+
+def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) -> list[Problem]:
+    """Every problem CfCT's pipeline would hit, and the traps it lets through. Sorted by file/line."""
+    root = Path(root)
+    problems: list[Problem] = []
+    org_info = _load_org(org, problems)
+    manifest_path = root / "manifest.yaml"
+    where = _rel(root, manifest_path)
+    manifest, found = check_manifest(manifest_path)
+    problems.extend(Problem(where, p.line, p.severity, p.code, p.message) for p in found)
+    dir_problems, all_templates = _templates_dir(root)
+    problems.extend(dir_problems)
+    lint_targets: list[Path] = list(all_templates)
+    policy_files: list[tuple[Path, str]] = []
+    if manifest is not None:
+        problems.extend(_target_checks(manifest, org_info, where))
+        problems.extend(_scp_counts(manifest, where))
+        file_problems, templates, referenced, policy_files = _files_and_parameters(root, manifest, where)
+        problems.extend(file_problems)
+        for path in templates:
+            if path not in lint_targets:
+                lint_targets.append(path)
+        problems.extend(_unreferenced(root, referenced, all_templates))
+    for path in lint_targets:
+        data, _error = decode_template(path)
+        if data is not None:
+            problems.extend(custom_rules(data, _rel(root, path)))
+    if lint:
+        regions = {manifest.region} if manifest is not None else set()
+        if manifest is not None:
+            for res in manifest.resources:
+                regions.update(r for r in res.regions if not r.startswith("$["))
+        problems.extend(cfn_lint(lint_targets, root, regions))
+    seen_policies = {p.resolve() for p, _ in policy_files}
+    sdir = root / "policies" / "scp"
+    for path in sorted(sdir.glob("*.json")) if sdir.is_dir() else []:
+        if path.resolve() not in seen_policies:
+            policy_files.append((path, "SCP"))
+    for path, kind in policy_files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(_rel(root, path), None, "error", f"{kind}001", f"cannot read: {exc}"))
+            continue
+        problems.extend(check_scp(text, _rel(root, path), kind))
+    problems.extend(_backup_policies(root, org_info))
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.code, p.message))

@@ -1,0 +1,165 @@
+"""Service control policies: IAM policy grammar as SCPs allow it, and size after CfCT's transformation.
+
+CfCT reads the policy file and sends it minified to Organizations, whose SCP quota is 5,120
+characters; at most 5 SCPs can be attached to one root, OU or account (the FullAWSAccess policy
+that Organizations attaches by default takes one of those places while it stays attached).
+SCPs do not support `Principal` / `NotPrincipal`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cfct_backup.problems import Problem
+
+MAX_SCP_BYTES = 5120
+MAX_POLICIES_PER_TARGET = 5
+VERSIONS = ("2012-10-17", "2008-10-17")
+STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+ACTION_RE = re.compile(r"^(\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+)$")
+SID_RE = re.compile(r"^[A-Za-z0-9]*$")
+BASE_OPERATORS = {
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+    "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+    "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+    "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals",
+    "ArnNotLike",
+}  # fmt: skip
+
+
+def _condition_operator_ok(op: str) -> bool:
+    name = op
+    for prefix in ("ForAllValues:", "ForAnyValue:"):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    if name == "Null":
+        return op == "Null"
+    if name.endswith("IfExists"):
+        name = name[: -len("IfExists")]
+    return name in BASE_OPERATORS
+
+
+def minified_size(data: Any) -> int:
+    return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def check_scp(text: str, source: str, kind: str = "SCP") -> list[Problem]:
+    """Grammar and size of one SCP (or RCP: `kind="RCP"`, which requires Principal "*")."""
+    problems: list[Problem] = []
+    code = kind
+
+    def add(message: str, suffix: str, severity: str = "error") -> None:
+        problems.append(
+            Problem(source, None, "error" if severity == "error" else "warning", f"{code}{suffix}", message)
+        )
+
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKeyError as exc:
+        add(f"duplicate key '{exc.key}'", "002")
+        return problems
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(source, exc.lineno, "error", f"{code}001", f"not valid JSON: {exc.msg}"))
+        return problems
+    except (ValueError, RecursionError) as exc:
+        add(f"not valid JSON: {exc}", "001")
+        return problems
+    if not isinstance(data, dict):
+        add("a policy is a JSON object with Version and Statement", "003")
+        return problems
+    size = minified_size(data)
+    if size > MAX_SCP_BYTES:
+        add(f"{size} characters once minified (as CfCT sends it); the quota is {MAX_SCP_BYTES}", "010")
+    for key in data:
+        if key not in ("Version", "Statement", "Id"):
+            add(f"unknown top-level element '{key}'", "003")
+    if data.get("Version") not in VERSIONS:
+        add(f'Version must be "2012-10-17", got {json.dumps(data.get("Version"))}', "004")
+    statements = data.get("Statement")
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements:
+        add("Statement must be a statement or a non-empty list of statements", "005")
+        return problems
+    sids: set[str] = set()
+    for i, st in enumerate(statements):
+        where = f"Statement[{i}]"
+        if not isinstance(st, Mapping):
+            add(f"{where} must be an object", "005")
+            continue
+        sid = st.get("Sid")
+        if sid is not None:
+            where = f"Statement[{i}] ({sid})"
+            if not isinstance(sid, str) or not SID_RE.match(sid):
+                add(f"{where}: Sid must be letters and digits only", "006")
+            elif sid in sids:
+                add(f"{where}: Sid is used twice", "006")
+            sids.add(str(sid))
+        for key in st:
+            if key in ("Principal", "NotPrincipal"):
+                if kind == "SCP":
+                    add(f"{where}: {key} is not supported in SCPs", "007")
+                elif st.get(key) != "*":
+                    add(f'{where}: an RCP\'s {key} must be "*"', "007")
+            elif key not in STATEMENT_KEYS:
+                add(f"{where}: unknown element '{key}'", "003")
+        if kind == "RCP" and "Principal" not in st:
+            add(f'{where}: an RCP statement needs Principal "*"', "007")
+        if st.get("Effect") not in ("Allow", "Deny"):
+            add(f"{where}: Effect must be Allow or Deny", "008")
+        if ("Action" in st) == ("NotAction" in st):
+            add(f"{where}: exactly one of Action and NotAction", "008")
+        for key in ("Action", "NotAction"):
+            if key in st:
+                for action in _strings(st[key]):
+                    if action is None or not ACTION_RE.match(action):
+                        add(f"{where}: {key} {json.dumps(action)} is not service:Action", "008")
+        if "Resource" in st and "NotResource" in st:
+            add(f"{where}: Resource and NotResource together", "008")
+        for key in ("Resource", "NotResource"):
+            if key in st:
+                for res in _strings(st[key]):
+                    if res is None or not (res == "*" or res.startswith("arn:")):
+                        add(f"{where}: {key} {json.dumps(res)} is not an ARN or *", "008")
+        cond = st.get("Condition")
+        if cond is not None:
+            if not isinstance(cond, Mapping):
+                add(f"{where}: Condition must be an object", "009")
+                continue
+            for op, block in cond.items():
+                if not _condition_operator_ok(str(op)):
+                    add(f"{where}: unknown condition operator '{op}'", "009")
+                if not isinstance(block, Mapping) or not block:
+                    add(f"{where}: Condition {op} must map condition keys to values", "009")
+                    continue
+                for ckey, value in block.items():
+                    values = value if isinstance(value, list) else [value]
+                    if not values or not all(isinstance(v, str | bool | int | float) for v in values):
+                        add(f"{where}: Condition {op} {ckey} needs string, number or boolean values", "009")
+    return problems
+
+
+def _strings(value: Any) -> list[str | None]:
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        return [None]
+    return [v if isinstance(v, str) else None for v in items]
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
