@@ -1,0 +1,74 @@
+"""`cfct-backup plan` on the small test package: no emulator, nothing deployed."""
+
+import json
+import shutil
+from pathlib import Path
+
+from cfct_backup.cli import main
+from cfct_backup.organization import load_organization, placeholder_ids
+
+ROOT = Path(__file__).resolve().parents[2]
+ORG = ROOT / "examples" / "organization.yaml"
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def _plan(capsys, *extra, package=MINI):
+    code = main(["plan", "--package", str(package), "--org", str(ORG), "--format", "json", *extra])
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if out.strip().startswith("{") else out)
+
+
+def test_scps_are_inherited_down_the_ou_tree(capsys):
+    code, plan = _plan(capsys)
+    assert code == 0
+    by_name = {a["name"]: a for a in plan["accounts"]}
+    assert by_name["Orders Prod"]["scps"] == ["FullAWSAccess", "mini-protect"]  # attached to Workloads
+    assert by_name["Orders Dev"]["scps"] == ["FullAWSAccess", "mini-protect"]
+    assert by_name["Playground"]["scps"] == ["FullAWSAccess"]
+    assert by_name["Orders Prod"]["rcps"] == ["RCPFullAWSAccess", "mini-rcp"]  # only Workloads:Prod
+    assert by_name["Orders Dev"]["rcps"] == ["RCPFullAWSAccess"]
+
+
+def test_stack_instances_and_regions_follow_cfct_targets(capsys):
+    _, plan = _plan(capsys)
+    by_name = {a["name"]: a for a in plan["accounts"]}
+    assert by_name["Payments Prod"]["stack_instances"] == ["mini-member@us-east-1", "mini-member@us-west-2"]
+    assert by_name["Audit"]["stack_instances"] == ["mini-management@us-east-1"]
+    assert by_name["Management"]["stack_instances"] == [
+        "mini-backup-policies@us-east-1",
+        "mini-management@us-east-1",
+    ]
+    assert by_name["Playground"]["stack_instances"] == []
+
+
+def test_backup_plans_and_copy_destinations_come_from_the_policy_engine(capsys):
+    _, plan = _plan(capsys, "--account", "Orders Dev")
+    (dev,) = plan["accounts"]
+    org = load_organization(ORG)
+    bunker = placeholder_ids(org).accounts["Backup Bunker"]
+    assert dev["backup_policies"] == ["mini-daily"]
+    assert dev["plans"] == {"us-east-1": ["mini-daily"], "us-west-2": ["mini-daily"]}
+    assert dev["copy_destinations"] == [f"arn:aws:backup:us-west-2:{bunker}:backup-vault:cfct-backup-bunker"]
+
+
+def test_text_output_and_unknown_account(capsys):
+    code = main(["plan", "--package", str(MINI), "--org", str(ORG), "--account", "Orders Prod"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Orders Prod" in out and "SCPs:            FullAWSAccess, mini-protect" in out
+    assert "copies to arn:aws:backup:us-west-2:" in out
+    code = main(["plan", "--package", str(MINI), "--org", str(ORG), "--account", "Nobody"])
+    assert code == 2
+    assert "no account 'Nobody'" in capsys.readouterr().err
+
+
+def test_unresolvable_target_is_a_problem_and_exit_1(capsys, tmp_path):
+    package = tmp_path / "mini"
+    shutil.copytree(MINI, package)
+    manifest = package / "manifest.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("        - Workloads:Dev\n", "        - Workloads:Qa\n", 1)
+    )
+    code, plan = _plan(capsys, package=package)
+    assert code == 1
+    assert any("'Workloads:Qa' not in the organization" in p for p in plan["problems"])
