@@ -32,6 +32,7 @@ LAMBDA_ENV: dict[str, str] = {
     # in-process: no real waiting for IAM propagation
     "ASSUME_ROLE_ATTEMPTS": "2",
     "ASSUME_ROLE_BACKOFF_SECONDS": "0",
+    "RECONCILE_CONCURRENCY": "4",
 }
 HANDLER_MODULES = (
     "cfct_backup_automation.handler_enrolment",
@@ -124,13 +125,35 @@ def reset_handlers() -> None:
             reset(None)
 
 
+def function_environment(function_name: str) -> dict[str, str]:
+    """The environment the deployed function has (set by its stack), when it was deployed."""
+    import boto3  # noqa: PLC0415
+
+    client = boto3.client("lambda")
+    try:
+        config = client.get_function_configuration(FunctionName=function_name)
+    except client.exceptions.ResourceNotFoundException:
+        return {}
+    variables = (config.get("Environment") or {}).get("Variables") or {}
+    return {str(k): str(v) for k, v in variables.items()}
+
+
 def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name: str) -> Invocation:
     found = _entry(entries)
     if found is None:
         tried = ", ".join(f"{m}.{a}" for m, a in entries)
         return Invocation(False, None, f"{what} handler not available (looked for {tried})")
     name, handler = found
-    with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": function_name}):
+    env = {**function_environment(function_name), "AWS_LAMBDA_FUNCTION_NAME": function_name}
+    # in-process speed-ups win over the stack's values
+    for key in (
+        "ASSUME_ROLE_ATTEMPTS",
+        "ASSUME_ROLE_BACKOFF_SECONDS",
+        "RECONCILE_CONCURRENCY",
+        "POWERTOOLS_TRACE_DISABLED",
+    ):
+        env[key] = LAMBDA_ENV[key]
+    with lambda_environment(env):
         try:
             return Invocation(True, handler(event, LambdaContext(function_name)))
         except Exception as exc:  # noqa: BLE001 - a handler failure is a reported outcome
@@ -171,7 +194,11 @@ def register_custom_resources() -> str | None:
     _, handler = found
 
     def call(event: Any, context: Any = None) -> Any:
-        with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource"}):
+        env = {
+            **function_environment("cfct-backup-custom-resource"),
+            "AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource",
+        }
+        with lambda_environment(env):
             return handler(event, context or LambdaContext("cfct-backup-custom-resource"))
 
     register("cfct-backup-custom-resource", call)
