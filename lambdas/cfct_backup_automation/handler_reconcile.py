@@ -1,0 +1,68 @@
+"""Lambda entry point of `cfct-backup-reconcile` (EventBridge schedule).
+
+With `RECONCILE_SHARDS` > 1 the scheduled invocation fans out: it invokes itself asynchronously once
+per shard (`{"shard": [index, count]}`) and each shard sweeps the accounts whose ID modulo `count`
+is `index` (see docs/automation.md for the sizing).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cfct_backup_automation.log import logger
+
+if TYPE_CHECKING:
+    from cfct_backup_automation.runtime import Runtime
+
+SERVICE = "cfct-backup-reconcile"
+_state: dict[str, Any] = {}
+
+
+def get_runtime() -> Runtime:
+    if "runtime" not in _state:
+        from cfct_backup_automation.runtime import build_runtime  # noqa: PLC0415 - cold start only
+
+        _state["runtime"] = build_runtime(service=SERVICE)
+    runtime: Runtime = _state["runtime"]
+    return runtime
+
+
+def set_runtime(runtime: Runtime | None) -> None:
+    """Use this runtime (tests, the simulator), or forget it (None)."""
+    _state.clear()
+    if runtime is not None:
+        _state["runtime"] = runtime
+
+
+def _shard(event: Any) -> tuple[int, int] | None:
+    raw = event.get("shard") if isinstance(event, dict) else None
+    if raw is None:
+        return None
+    index, count = int(raw[0]), int(raw[1])
+    if not 0 <= index < count:
+        raise ValueError(f"shard {raw!r} is not [index, count] with 0 <= index < count")
+    return index, count
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    from cfct_backup_automation.reconcile import fan_out, reconcile  # noqa: PLC0415 - import time
+
+    logger.clear_state()
+    logger.set_correlation_id(event.get("id") if isinstance(event, dict) else None)
+    runtime = get_runtime()
+    env = runtime.environ
+    shards = int(env.get("RECONCILE_SHARDS", "1") or 1)
+    shard = _shard(event)
+    if shard is None and shards > 1:
+        name = getattr(context, "function_name", None) or env.get("AWS_LAMBDA_FUNCTION_NAME", SERVICE)
+        fan_out(runtime.sessions.home_client("lambda"), name, shards, str(event.get("time", "")))
+        return {"fannedOut": shards}
+    result = reconcile(
+        runtime.cfg,
+        runtime.sessions,
+        mode="repair",
+        telemetry=runtime.telemetry,
+        max_workers=int(env.get("RECONCILE_CONCURRENCY", "16") or 16),
+        shard=shard or (0, 1),
+    )
+    return result.summary()

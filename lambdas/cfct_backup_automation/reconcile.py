@@ -1,0 +1,412 @@
+"""Reconcile: sweep every in-scope account and Region, repair what the automation owns, report the rest.
+
+Owned by the automation (repaired in "repair" mode): the bunker copy grant, the AWS Backup Region
+opt-in, the inventory item (missing / wrong OU / wrong state), the bunker allow-list entry (accounts
+mode) and the offboarding of accounts that left scope without an event. Not owned (reported, with
+who must act): member baseline resources (vault, key, vault policy, lock, automation role, stack
+instance: "re-run the CfCT pipeline") and the effective backup policy (Organizations policies).
+
+"audit" mode makes no write at all: it backs `cfct-backup audit`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation.config import Config
+from cfct_backup_automation.log import logger
+from cfct_backup_automation.protection import RERUN, Gap, Mode, check_backup_policy, check_region
+from cfct_backup_automation.ratelimit import RateLimiter
+from cfct_backup_automation.sessions import RoleNotReady, SessionFactory, error_code
+from cfct_backup_automation.telemetry import Telemetry
+
+CSV_FIELDS = (
+    "accountId",
+    "accountName",
+    "ouId",
+    "state",
+    "compliant",
+    "region",
+    "code",
+    "owner",
+    "repaired",
+    "message",
+)
+
+
+@dataclass
+class AccountReport:
+    account_id: str
+    ou_id: str | None
+    account_name: str = ""
+    gaps: list[Gap] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def open_gaps(self) -> list[Gap]:
+        return [g for g in self.gaps if not g.repaired]
+
+    @property
+    def repaired(self) -> list[Gap]:
+        return [g for g in self.gaps if g.repaired]
+
+    @property
+    def state(self) -> str:
+        if self.ou_id is None:
+            return inventory.OFFBOARDED
+        return inventory.PROTECTED if not self.open_gaps else inventory.GAP
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "accountId": self.account_id,
+            "accountName": self.account_name,
+            "ouId": self.ou_id,
+            "state": self.state,
+            "compliant": self.state in (inventory.PROTECTED, inventory.OFFBOARDED),
+            "gaps": [g.as_dict() for g in self.gaps],
+            "error": self.error,
+        }
+
+
+@dataclass
+class ReconcileResult:
+    run_id: str
+    started: datetime
+    finished: datetime
+    mode: Mode
+    accounts: list[AccountReport]
+    shard: tuple[int, int] = (0, 1)
+    report_keys: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        repaired: dict[str, int] = {}
+        gaps: dict[str, int] = {}
+        for a in self.accounts:
+            for g in a.gaps:
+                bucket = repaired if g.repaired else gaps
+                bucket[g.code] = bucket.get(g.code, 0) + 1
+        in_scope = [a for a in self.accounts if a.ou_id is not None]
+        return {
+            "runId": self.run_id,
+            "mode": self.mode,
+            "shard": f"{self.shard[0]}/{self.shard[1]}",
+            "started": inventory.iso(self.started),
+            "finished": inventory.iso(self.finished),
+            "accountsInScope": len(in_scope),
+            "accountsProtected": sum(1 for a in in_scope if a.state == inventory.PROTECTED),
+            "accountsWithGaps": sum(1 for a in in_scope if a.state == inventory.GAP),
+            "accountsOffboarded": sum(1 for a in self.accounts if a.ou_id is None),
+            "repaired": repaired,
+            "gaps": gaps,
+            "reportKeys": self.report_keys,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"summary": self.summary(), "accounts": [a.as_dict() for a in self.accounts]}, indent=2
+        )
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for a in sorted(self.accounts, key=lambda a: a.account_id):
+            base = {
+                "accountId": a.account_id,
+                "accountName": a.account_name,
+                "ouId": a.ou_id or "",
+                "state": a.state,
+                "compliant": a.state in (inventory.PROTECTED, inventory.OFFBOARDED),
+            }
+            if not a.gaps:
+                writer.writerow(
+                    {**base, "region": "", "code": "", "owner": "", "repaired": "", "message": ""}
+                )
+            for g in a.gaps:
+                writer.writerow({**base, **{k: v for k, v in g.as_dict().items() if k in CSV_FIELDS}})
+        return out.getvalue()
+
+
+def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
+    """account ID -> (OU ID, name) for every ACTIVE account directly in a protected OU."""
+    found: dict[str, tuple[str, str]] = {}
+    paginator = orgs.get_paginator("list_accounts_for_parent")
+    for ou in cfg.protected_ou_ids:
+        for page in paginator.paginate(ParentId=ou):
+            for acct in page.get("Accounts", []):
+                if acct.get("Status", "ACTIVE") == "ACTIVE":
+                    found[acct["Id"]] = (ou, acct.get("Name", ""))
+    return found
+
+
+def stack_instances(cfn: Any, stack_set: str) -> set[tuple[str, str]] | None:
+    """(account, Region) pairs with a CURRENT instance of the member baseline stack set."""
+    if not stack_set:
+        return None
+    pairs: set[tuple[str, str]] = set()
+    try:
+        for page in cfn.get_paginator("list_stack_instances").paginate(StackSetName=stack_set):
+            for inst in page.get("Summaries", []):
+                if inst.get("Status", "CURRENT") != "INOPERABLE":
+                    pairs.add((inst["Account"], inst["Region"]))
+    except ClientError as exc:
+        if error_code(exc) != "StackSetNotFoundException":
+            raise
+        return set()
+    return pairs
+
+
+def in_shard(account_id: str, shard: tuple[int, int]) -> bool:
+    index, count = shard
+    return count <= 1 or int(account_id) % count == index
+
+
+def reconcile_account(
+    account_id: str,
+    ou_id: str,
+    cfg: Config,
+    sessions: SessionFactory,
+    *,
+    mode: Mode,
+    name: str = "",
+    instances: set[tuple[str, str]] | None = None,
+    item: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AccountReport:
+    """Check one in-scope account everywhere it should be protected."""
+    now = now or datetime.now(UTC)
+    report = AccountReport(account_id, ou_id, name)
+    try:
+        if instances is not None:
+            for region in cfg.governed_regions:
+                if (account_id, region) not in instances:
+                    report.gaps.append(
+                        Gap(
+                            "stack-instance-missing",
+                            f"no member baseline stack instance in {region}: {RERUN}",
+                            region,
+                            "cfct-pipeline",
+                        )
+                    )
+        try:
+            for region in cfg.governed_regions:
+                backup = sessions.client("backup", account_id, region, retry_access_denied=False)
+                kms = sessions.client("kms", account_id, region, retry_access_denied=False)
+                report.gaps.extend(check_region(backup, kms, cfg, region, mode).gaps)
+        except RoleNotReady:
+            report.gaps.append(
+                Gap("role-missing", f"cannot assume {cfg.role_name}: {RERUN}", None, "cfct-pipeline")
+            )
+        report.gaps.extend(check_backup_policy(sessions.home_client("organizations"), cfg, account_id))
+        if cfg.bunker_allowlist_mode == "accounts":
+            _check_bunker(account_id, cfg, sessions, mode, report)
+        _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)
+    except ClientError as exc:
+        report.error = f"{error_code(exc)}: {exc}"
+        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {exc}", None))
+    finally:
+        sessions.forget(account_id)
+    return report
+
+
+def _check_bunker(
+    account_id: str, cfg: Config, sessions: SessionFactory, mode: Mode, report: AccountReport
+) -> None:
+    for region in dict.fromkeys((cfg.home_region, cfg.dr_region)):
+        backup = sessions.client("backup", cfg.bunker_account, region)
+        if account_id in bunker.allowed_accounts(backup):
+            continue
+        gap = Gap(
+            "bunker-allow-list", f"{account_id} missing from the bunker vault allow-list in {region}", region
+        )
+        if mode == "repair":
+            bunker.set_account(backup, account_id, present=True)
+            gap.repaired = True
+        report.gaps.append(gap)
+
+
+def _check_inventory(
+    report: AccountReport,
+    cfg: Config,
+    sessions: SessionFactory,
+    *,
+    mode: Mode,
+    item: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    account_id, ou_id, name = report.account_id, report.ou_id, report.account_name
+    state = report.state
+    if item and item.get("leaseOwner") and int(item.get("leaseExpires", 0)) > now.timestamp():
+        return  # an enrolment is working on it right now: leave the item to it
+    drift = []
+    if item is None:
+        drift.append("no inventory item")
+    else:
+        if item.get("ouId") != ou_id:
+            drift.append(f"OU {item.get('ouId')} recorded, {ou_id} actual")
+        if item.get("state") != state:
+            drift.append(f"state {item.get('state')} recorded, {state} actual")
+        if sorted(item.get("gaps", [])) != sorted(g.label for g in report.open_gaps):
+            drift.append("gaps out of date")
+    if not drift:
+        return
+    gap = Gap("inventory-drift", f"inventory of {account_id}: {'; '.join(drift)}", None)
+    if mode == "repair":
+        new = dict(item or {})
+        new.update(
+            accountId=account_id,
+            ouId=ou_id,
+            state=state,
+            gaps=[g.label for g in report.open_gaps],
+            regions=list(cfg.governed_regions),
+            updatedAt=inventory.iso(now),
+            reconciledAt=inventory.iso(now),
+        )
+        if name:
+            new["accountName"] = name
+        new.setdefault("enteredScopeAt", inventory.iso(now))
+        if state == inventory.PROTECTED and not new.get("protectedAt"):
+            new["protectedAt"] = inventory.iso(now)
+        inventory.put(sessions.home_client("dynamodb"), cfg.inventory_table, new)
+        gap.repaired = True
+    report.gaps.append(gap)
+
+
+def _offboard_drift(
+    item: dict[str, Any], cfg: Config, sessions: SessionFactory, telemetry: Telemetry | None, mode: Mode
+) -> AccountReport:
+    account_id = str(item["accountId"])
+    report = AccountReport(account_id, None, str(item.get("accountName", "")))
+    gap = Gap(
+        "left-scope", f"{account_id} is recorded {item.get('state')} but is no longer in a protected OU", None
+    )
+    if mode == "repair" and telemetry is not None:
+        from cfct_backup_automation.enrolment import offboard_account  # noqa: PLC0415 - avoids a cycle
+
+        offboard_account(account_id, "left-scope-without-event", cfg, sessions, telemetry)
+        gap.repaired = True
+    report.gaps.append(gap)
+    return report
+
+
+def reconcile(
+    cfg: Config,
+    sessions: SessionFactory,
+    *,
+    mode: Mode = "repair",
+    telemetry: Telemetry | None = None,
+    max_workers: int = 16,
+    shard: tuple[int, int] = (0, 1),
+    rate_limiter: RateLimiter | None = None,
+    write_report: bool = True,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Callable[[AccountReport], None] | None = None,
+) -> ReconcileResult:
+    """Sweep the organization (this shard of it) with bounded concurrency."""
+    started = now()
+    run_id = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+    limiter = rate_limiter or RateLimiter()
+    previous_hook = sessions.on_client
+
+    def hook(client: Any) -> None:
+        limiter.attach(client)
+        if previous_hook is not None:
+            previous_hook(client)
+
+    sessions.on_client = hook
+    try:
+        orgs = sessions.home_client("organizations")
+        scope = {a: v for a, v in in_scope_accounts(orgs, cfg).items() if in_shard(a, shard)}
+        instances = stack_instances(
+            sessions.home_client("cloudformation", cfg.home_region), cfg.baseline_stack_set
+        )
+        items = {
+            str(i["accountId"]): i
+            for i in inventory.scan(sessions.home_client("dynamodb"), cfg.inventory_table)
+            if in_shard(str(i["accountId"]), shard)
+        }
+        logger.info(
+            "reconcile started",
+            extra={"run_id": run_id, "mode": mode, "accounts": len(scope), "shard": shard},
+        )
+
+        def one(account_id: str) -> AccountReport:
+            ou, name = scope[account_id]
+            rep = reconcile_account(
+                account_id,
+                ou,
+                cfg,
+                sessions,
+                mode=mode,
+                name=name,
+                instances=instances,
+                item=items.get(account_id),
+            )
+            if progress is not None:
+                progress(rep)
+            return rep
+
+        with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
+            reports = list(pool.map(one, sorted(scope)))
+        for account_id, item in sorted(items.items()):
+            if account_id not in scope and item.get("state") in inventory.ACTIVE_STATES:
+                reports.append(_offboard_drift(item, cfg, sessions, telemetry, mode))
+    finally:
+        sessions.on_client = previous_hook
+    result = ReconcileResult(run_id, started, now(), mode, reports, shard)
+    if write_report and mode != "audit":
+        result.report_keys = write_compliance_report(result, cfg, sessions)
+    if telemetry is not None:
+        emit_summary(result, telemetry)
+    return result
+
+
+def write_compliance_report(result: ReconcileResult, cfg: Config, sessions: SessionFactory) -> list[str]:
+    """JSON + CSV into the central report bucket (bunker account, home Region)."""
+    s3 = sessions.client("s3", cfg.bunker_account, cfg.home_region)
+    day = result.started.strftime("%Y/%m/%d")
+    suffix = "" if result.shard[1] <= 1 else f"-shard{result.shard[0]}of{result.shard[1]}"
+    base = f"cfct-backup/compliance/{day}/{result.run_id}{suffix}"
+    keys = [f"{base}.json", f"{base}.csv"]
+    result.report_keys = keys
+    s3.put_object(
+        Bucket=cfg.report_bucket, Key=keys[0], Body=result.to_json().encode(), ContentType="application/json"
+    )
+    s3.put_object(
+        Bucket=cfg.report_bucket, Key=keys[1], Body=result.to_csv().encode(), ContentType="text/csv"
+    )
+    return keys
+
+
+def emit_summary(result: ReconcileResult, telemetry: Telemetry) -> None:
+    summary = result.summary()
+    telemetry.metric("AccountsProtected", summary["accountsProtected"], reason="reconcile")
+    telemetry.metric("AccountsWithGaps", summary["accountsWithGaps"])
+    for code, n in summary["gaps"].items():
+        telemetry.metric("ProtectionGaps", n, reason=code)
+    for code, n in summary["repaired"].items():
+        telemetry.metric("DriftRepaired", n, reason=code)
+    telemetry.event("Reconcile Summary", summary)
+    logger.info("reconcile finished", extra=summary)
+
+
+def fan_out(lambda_client: Any, function_name: str, shards: int, run_at: str) -> list[int]:
+    """Invoke this function asynchronously once per shard (large organizations; see docs)."""
+    for index in range(shards):
+        lambda_client.invoke(
+            FunctionName=function_name,
+            InvocationType="Event",
+            Payload=json.dumps({"shard": [index, shards], "time": run_at}).encode(),
+        )
+    return list(range(shards))
