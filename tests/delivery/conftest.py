@@ -128,3 +128,22 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
         yield
+
+
+class FakeSource:
+    """A dependency source that writes one tiny module per pin: fast, for tests about other things."""
+
+    description = "fake"
+
+    def install(self, pins, target: Path) -> None:
+        for pin in pins:
+            write(target / pin.name.replace("-", "_") / "__init__.py", f"VERSION = {pin.version!r}\n")
+
+
+@pytest.fixture
+def fake_deps(monkeypatch: pytest.MonkeyPatch) -> FakeSource:
+    """Make the CLI's default dependency source the fake one."""
+    import cfct_backup.commands.package as package_command
+
+    monkeypatch.setattr(package_command, "SitePackagesSource", FakeSource)
+    return FakeSource()

@@ -27,7 +27,12 @@ from cfct_backup.delivery.dependencies import (
 )
 from cfct_backup.delivery.package import build_package, configuration_entries
 
-from .conftest import REPO, write
+from .conftest import REPO, FakeSource, write
+
+
+@pytest.fixture
+def fake() -> FakeSource:
+    return FakeSource()
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +48,8 @@ def names(zip_path: Path) -> list[str]:
 # --- the configuration zip -------------------------------------------------------------------
 
 
-def test_configuration_zip_has_manifest_at_root_and_every_file_the_manifest_names(tree, tmp_path, source):
-    built = build_package(tree, tmp_path / "out", source)
+def test_configuration_zip_has_manifest_at_root_and_every_file_the_manifest_names(tree, tmp_path, fake):
+    built = build_package(tree, tmp_path / "out", fake)
     entries = set(names(built.config_zip.path))
     manifest = yaml.safe_load((tree / "manifest.yaml").read_text())
     named = {
@@ -60,8 +65,8 @@ def test_configuration_zip_has_manifest_at_root_and_every_file_the_manifest_name
     assert {"templates/unreferenced.yaml", "policies/backup/daily.json"} <= entries
 
 
-def test_configuration_zip_has_nothing_cfct_does_not_need(tree, tmp_path, source):
-    built = build_package(tree, tmp_path / "out", source)
+def test_configuration_zip_has_nothing_cfct_does_not_need(tree, tmp_path, fake):
+    built = build_package(tree, tmp_path / "out", fake)
     entries = names(built.config_zip.path)
     for name in entries:
         parts = name.split("/")
@@ -72,10 +77,10 @@ def test_configuration_zip_has_nothing_cfct_does_not_need(tree, tmp_path, source
     assert not any(n.startswith(("lambdas/", "README", "requirements/")) for n in entries)
 
 
-def test_a_file_the_manifest_names_but_the_tree_lacks_is_an_error(tree, tmp_path, source):
+def test_a_file_the_manifest_names_but_the_tree_lacks_is_an_error(tree, tmp_path, fake):
     (tree / "parameters" / "member.json").unlink()
     with pytest.raises(DeliveryError, match=r"parameters/member\.json .*does not exist"):
-        build_package(tree, tmp_path / "out", source)
+        build_package(tree, tmp_path / "out", fake)
     assert not (tmp_path / "out" / LAMBDA_ZIP_NAME).exists()  # checked before the slow part
 
 
@@ -87,14 +92,14 @@ def test_a_manifest_path_escaping_the_package_is_an_error(tree):
         configuration_entries(tree)
 
 
-def test_package_record_ties_the_configuration_to_the_lambda_zip(tree, tmp_path, source):
-    first = build_package(tree, tmp_path / "a", source)
+def test_package_record_ties_the_configuration_to_the_lambda_zip(tree, tmp_path, fake):
+    first = build_package(tree, tmp_path / "a", fake)
     with zipfile.ZipFile(first.config_zip.path) as zf:
         record = json.loads(zf.read(PACKAGE_RECORD_NAME))
     assert record["lambda_artifacts"][LAMBDA_ZIP_NAME]["sha256"] == first.lambda_zip.sha256
     # Lambda code alone changes: the configuration must change too, or CfCT would never re-run.
     write(tree / "lambdas" / "cfct_backup_automation" / "handlers.py", "X = 1\n")
-    second = build_package(tree, tmp_path / "b", source)
+    second = build_package(tree, tmp_path / "b", fake)
     assert second.lambda_zip.sha256 != first.lambda_zip.sha256
     assert second.config_zip.sha256 != first.config_zip.sha256
 

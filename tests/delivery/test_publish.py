@@ -15,7 +15,6 @@ import pytest
 
 from cfct_backup.cli import main
 from cfct_backup.delivery import CONFIG_ZIP_NAME, LAMBDA_ZIP_NAME
-from cfct_backup.delivery.dependencies import SitePackagesSource
 from cfct_backup.delivery.package import build_package
 from cfct_backup.delivery.publish import (
     DEFAULT_LAMBDA_KEY,
@@ -26,12 +25,17 @@ from cfct_backup.delivery.publish import (
 )
 from cfct_backup.problems import Problem
 
-from .conftest import write
+from .conftest import FakeSource, write
 
 ARTIFACTS = "cfct-backup-artifacts-test"
 ACCOUNT = "123456789012"  # moto's default account
 CFCT_BUCKET = f"custom-control-tower-configuration-{ACCOUNT}-us-east-1"
 PARAMS = (PARAM_BUCKET, PARAM_LAMBDA_KEY, PARAM_LAMBDA_VERSION)
+
+
+@pytest.fixture(autouse=True)
+def _fast_deps(fake_deps: FakeSource) -> None:
+    """Publishing does not care what the vendored code is: build with the fake source."""
 
 
 @pytest.fixture
@@ -79,7 +83,7 @@ def test_publish_puts_everything_where_cfct_reads_it_and_ssm_points_at_the_exact
     tree, tmp_path, buckets, validator, capsys
 ):
     dist = tmp_path / "dist"
-    build_package(tree, dist, SitePackagesSource())
+    build_package(tree, dist, FakeSource())
     assert publish(tree, "--dist", str(dist)) == 0
     printed = capsys.readouterr().out
     s3, ssm = buckets, boto3.client("ssm", region_name="us-east-1")
@@ -168,7 +172,7 @@ def test_broken_package_is_refused_before_anything_is_uploaded(tree, buckets, va
 
 def test_without_a_validator_publish_refuses_rather_than_ship_unvalidated(tree, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "cfct_backup.validate", None)  # import fails
-    built = build_package(tree, tmp_path / "d", SitePackagesSource())
+    built = build_package(tree, tmp_path / "d", FakeSource())
     with pytest.raises(Exception, match="refusing to publish it unvalidated"):
         validate_configuration(built.config_zip.path)
 
@@ -178,7 +182,7 @@ def test_real_validator_rejects_a_broken_package(tree, tmp_path):
     real = pytest.importorskip("cfct_backup.validate")
     text = (tree / "manifest.yaml").read_text().replace('- "012345678901"', "- 012345678901")
     (tree / "manifest.yaml").write_text(text)
-    built = build_package(tree, tmp_path / "d", SitePackagesSource())
+    built = build_package(tree, tmp_path / "d", FakeSource())
     from cfct_backup.problems import has_errors
 
     assert has_errors(validate_configuration(built.config_zip.path, real.validate_package))
@@ -207,10 +211,10 @@ def test_no_artifact_bucket_anywhere_is_a_clear_error(tree, buckets, validator, 
 
 def test_dist_from_another_build_is_refused(tree, tmp_path, buckets, validator, capsys):
     dist = tmp_path / "dist"
-    build_package(tree, dist, SitePackagesSource())
+    build_package(tree, dist, FakeSource())
     other = tmp_path / "other"
     write(tree / "lambdas" / "cfct_backup_automation" / "handlers.py", "X = 3\n")
-    build_package(tree, other, SitePackagesSource())
+    build_package(tree, other, FakeSource())
     (dist / LAMBDA_ZIP_NAME).write_bytes((other / LAMBDA_ZIP_NAME).read_bytes())
     assert publish(tree, "--dist", str(dist)) == 1
     assert "built with a different" in capsys.readouterr().err
@@ -221,7 +225,7 @@ def test_an_object_uploaded_by_hand_with_the_same_bytes_is_recognised_by_etag(
     tree, tmp_path, buckets, validator
 ):
     dist = tmp_path / "dist"
-    build_package(tree, dist, SitePackagesSource())
+    build_package(tree, dist, FakeSource())
     buckets.put_object(Bucket=CFCT_BUCKET, Key=CONFIG_ZIP_NAME, Body=(dist / CONFIG_ZIP_NAME).read_bytes())
     assert publish(tree, "--dist", str(dist)) == 0
     assert len(versions(buckets, CFCT_BUCKET)) == 1
@@ -252,7 +256,7 @@ def repo_files(repo: Path, ref: str = "main") -> dict[str, bytes]:
 @pytest.mark.usefixtures("validator")
 def test_repository_delivery_commits_the_unzipped_configuration(tree, tmp_path, buckets, bare_repo, capsys):
     dist = tmp_path / "dist"
-    build_package(tree, dist, SitePackagesSource())
+    build_package(tree, dist, FakeSource())
     assert publish(tree, "--dist", str(dist), "--repository", str(bare_repo)) == 0
     out = capsys.readouterr().out
     with zipfile.ZipFile(dist / CONFIG_ZIP_NAME) as zf:
@@ -289,7 +293,7 @@ def test_repository_dry_run_commits_nothing(tree, buckets, validator, bare_repo,
 
 def test_sha256_metadata_is_recorded_on_upload(tree, tmp_path, buckets, validator):
     dist = tmp_path / "dist"
-    build_package(tree, dist, SitePackagesSource())
+    build_package(tree, dist, FakeSource())
     assert publish(tree, "--dist", str(dist)) == 0
     head = buckets.head_object(Bucket=ARTIFACTS, Key=DEFAULT_LAMBDA_KEY)
     assert head["Metadata"]["sha256"] == hashlib.sha256((dist / LAMBDA_ZIP_NAME).read_bytes()).hexdigest()
