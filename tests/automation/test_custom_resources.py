@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import boto3
 import pytest
-
-from cfct_backup.emulator import custom_resources as cfn_custom
 from cfct_backup_automation import handler_custom_resource
 from cfct_backup_automation.custom_resources import InvalidProperties, org_settings_from
+
+from cfct_backup.emulator import custom_resources as cfn_custom
 
 from .conftest import HOME, Org
 
