@@ -275,13 +275,18 @@ Resources:
     Type: AWS::S3::BucketPolicy
     Properties:
       Bucket: !Ref Bucket
-      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Deny, Principal: "*", Action: "s3:DeleteObject", Resource: "*"}]}
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Deny, Principal: "*", Action: "s3:DeleteObject", Resource: "*"}]
   Topic: {Type: AWS::SNS::Topic}
   TopicPolicy:
     Type: AWS::SNS::TopicPolicy
     Properties:
       Topics: [!Ref Topic]
-      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: backup.amazonaws.com}, Action: "SNS:Publish", Resource: "*"}]}
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: backup.amazonaws.com}, Action: "SNS:Publish", Resource: "*"}
   Alarm:
     Type: AWS::CloudWatch::Alarm
     Properties:
@@ -303,7 +308,8 @@ Resources:
       Statement: {Effect: Allow, Principal: "*", Action: "events:PutEvents", Resource: "*"}
   Trail:
     Type: AWS::CloudTrail::Trail
-    Properties: {TrailName: cfct-backup-org-trail, S3BucketName: !Ref Bucket, IsLogging: true, IsMultiRegionTrail: true}
+    Properties:
+      {TrailName: cfct-backup-org-trail, S3BucketName: !Ref Bucket, IsLogging: true, IsMultiRegionTrail: true}
 """
     resources = deploy(template)
     s3 = boto3.client("s3", region_name=REGION)
