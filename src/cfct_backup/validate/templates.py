@@ -55,6 +55,14 @@ def _line(node: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+def _key_line(mapping: Mapping[str, Any], key: str) -> int | None:
+    """The line of `key` itself (cfn-lint's decoded keys carry their position)."""
+    for candidate in mapping:
+        if candidate == key:
+            return _line(candidate)
+    return None
+
+
 def _resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
     """A literal, or the Default of the parameter a `Ref` points to; None when unknown."""
     if isinstance(value, Mapping) and set(value) == {"Ref"}:
@@ -85,8 +93,8 @@ def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
     if not isinstance(resources, Mapping):
         return problems
 
-    def add(node: Any, code: str, message: str) -> None:
-        problems.append(Problem(source, _line(node), "error", code, message))
+    def add(line: int | None, code: str, message: str) -> None:
+        problems.append(Problem(source, line, "error", code, message))
 
     for name, resource in resources.items():
         if not isinstance(resource, Mapping):
@@ -94,21 +102,24 @@ def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
         rtype = resource.get("Type")
         props = resource.get("Properties") if isinstance(resource.get("Properties"), Mapping) else {}
         assert isinstance(props, Mapping)
+        here = _key_line(resources, name)
         if rtype == "AWS::Backup::BackupVault":
             if "EncryptionKeyArn" not in props:
                 add(
-                    resource,
+                    here,
                     "TPL102",
                     f"{name}: backup vault without EncryptionKeyArn (encrypt it with a customer managed key)",
                 )
             lock = props.get("LockConfiguration")
             if isinstance(lock, Mapping):
-                problems.extend(_vault_lock(name, lock, parameters, source))
+                problems.extend(
+                    _vault_lock(name, lock, parameters, source, _key_line(props, "LockConfiguration"))
+                )
         elif rtype == "AWS::KMS::Key":
             spec = _resolve(props.get("KeySpec", "SYMMETRIC_DEFAULT"), parameters)
             rotation = _resolve(props.get("EnableKeyRotation"), parameters)
             if spec in (None, "SYMMETRIC_DEFAULT") and rotation not in (True, "true", "True"):
-                add(resource, "TPL103", f"{name}: KMS key without EnableKeyRotation: true")
+                add(here, "TPL103", f"{name}: KMS key without EnableKeyRotation: true")
         elif rtype == "AWS::Backup::BackupPlan":
             plan = props.get("BackupPlan")
             rules = plan.get("BackupPlanRule") if isinstance(plan, Mapping) else None
@@ -118,7 +129,7 @@ def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
                 start = _int(_resolve(rule.get("StartWindowMinutes"), parameters))
                 if start is not None and start < MIN_START_WINDOW:
                     add(
-                        rule,
+                        _line(rule),
                         "TPL104",
                         f"{name}: BackupPlanRule[{i}] StartWindowMinutes {start} is below {MIN_START_WINDOW}",
                     )
@@ -126,10 +137,9 @@ def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
 
 
 def _vault_lock(
-    name: str, lock: Mapping[str, Any], parameters: Mapping[str, Any], source: str
+    name: str, lock: Mapping[str, Any], parameters: Mapping[str, Any], source: str, line: int | None
 ) -> list[Problem]:
     out: list[Problem] = []
-    line = _line(lock)
     changeable = _int(_resolve(lock.get("ChangeableForDays"), parameters))
     low = _int(_resolve(lock.get("MinRetentionDays"), parameters))
     high = _int(_resolve(lock.get("MaxRetentionDays"), parameters))

@@ -1,0 +1,118 @@
+"""`validate_package` on the corpus: the minimal package passes; each broken variant is rejected
+with the right code and location (tests/corpus/packages/broken/cases.yaml)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cfct_backup.problems import Problem
+from cfct_backup.validate import validate_package
+
+PACKAGES = Path(__file__).parents[1] / "corpus" / "packages"
+MINIMAL = PACKAGES / "minimal"
+ORG = PACKAGES / "organization.yaml"
+CASES: dict[str, dict[str, Any]] = yaml.safe_load((PACKAGES / "broken" / "cases.yaml").read_text())
+
+
+@pytest.fixture(autouse=True)
+def no_stack_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus has no generated backup-policy stack: the sync check is tested on its own below."""
+    monkeypatch.setitem(sys.modules, "cfct_backup.backup_policy_stack", None)
+
+
+def build(tmp_path: Path, case: dict[str, Any]) -> Path:
+    root = tmp_path / "pkg"
+    shutil.copytree(MINIMAL, root)
+    if "overlay" in case:
+        shutil.copytree(PACKAGES / "broken" / case["overlay"], root, dirs_exist_ok=True)
+    for name, edits in (case.get("replace") or {}).items():
+        path = root / name
+        text = path.read_text()
+        for old, new in edits:
+            assert old in text, f"{name}: {old!r} not found"
+            text = text.replace(old, new, 1)
+        path.write_text(text)
+    for name, content in (case.get("files") or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(content)
+    for name in case.get("delete") or []:
+        (root / name).unlink()
+    return root
+
+
+def run(root: Path, org: bool = False, lint: bool = True) -> list[Problem]:
+    return validate_package(root, org=ORG if org else None, lint=lint)
+
+
+def test_minimal_package_is_clean() -> None:
+    assert run(MINIMAL) == []
+    assert run(MINIMAL, org=True) == []
+
+
+def test_the_corpus_covers_every_check() -> None:
+    covered = {c["expect"].get("code") for c in CASES.values()}
+    for code in [
+        "MAN001", "MAN003", "MAN006", "MAN007", "MAN010", "MAN011", "MAN013", "MAN014", "MAN015",
+        "MAN016", "MAN017", "MAN024", "MAN025", "PKG001", "PKG003", "PKG004", "PKG005", "PKG006",
+        "PKG007", "TPL010", "TPL011", "TPL101", "TPL102", "TPL103", "TPL104", "SCP002", "SCP004",
+        "SCP007", "SCP008", "SCP009", "SCP010", "SCP020", "BKP018", "BKP003",
+    ]:  # fmt: skip
+        assert code in covered, code
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_package_is_rejected_with_code_and_location(tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    expect = case["expect"]
+    # cfn-lint (about 0.7 s a run) only where the case is about templates; the project's own
+    # template rules run either way
+    problems = run(build(tmp_path, case), org=bool(case.get("org")), lint=name.startswith("tpl"))
+    if "absent" in expect:
+        assert all(p.code != expect["absent"] for p in problems), problems
+        assert not any(p.severity == "error" for p in problems), problems
+        return
+    matching = [p for p in problems if p.code == expect["code"]]
+    assert matching, "\n".join(map(str, problems))
+    first = matching[0]
+    assert first.path == expect["path"]
+    assert first.severity == expect.get("severity", "error")
+    if "line" in expect:
+        assert first.line == expect["line"], str(first)
+
+
+# ---------------------------------------------------------------- generated stack in sync
+
+
+@pytest.fixture
+def fake_generator(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
+    module = types.ModuleType("cfct_backup.backup_policy_stack")
+    module.STACK_PATH = "templates/backup-policies.yaml"  # type: ignore[attr-defined]
+
+    def render(root: Path) -> str:
+        names = sorted(p.name for p in (root / "policies" / "backup").glob("*.json"))
+        return "# generated from " + ", ".join(names) + "\n"
+
+    module.render = render  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "cfct_backup.backup_policy_stack", module)
+    yield module
+
+
+def test_generated_stack_missing_or_stale_is_an_error(
+    tmp_path: Path, fake_generator: types.ModuleType
+) -> None:
+    root = build(tmp_path, {})
+    codes = [(p.code, p.path) for p in run(root, lint=False)]
+    assert ("PKG010", "templates/backup-policies.yaml") in codes
+    (root / "templates" / "backup-policies.yaml").write_text("# generated from old.json\n")
+    stale = [p for p in run(root, lint=False) if p.code == "PKG010"]
+    assert stale and "out of date" in stale[0].message
+    (root / "templates" / "backup-policies.yaml").write_text("# generated from daily.json\n")
+    assert [p for p in run(root, lint=False) if p.code == "PKG010"] == []
