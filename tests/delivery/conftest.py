@@ -60,6 +60,26 @@ Resources:
       TopicName: !Ref Name
 """
 
+LIFECYCLE_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Description: fixture lifecycle
+Parameters:
+  LambdaVersion:
+    Type: String
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub "fixture-${LambdaVersion}"
+"""
+
+SCP = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "DenyLeave", "Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}
+    ],
+}
+
 HANDLERS = '''\
 """Fixture handlers: import what the real automation imports."""
 
@@ -90,10 +110,10 @@ def make_tree(root: Path) -> Path:
     write(root / "manifest.yaml", MANIFEST)
     write(root / "templates" / "member.yaml", TEMPLATE)
     write(root / "templates" / "unreferenced.yaml", TEMPLATE)  # CfCT needs the folder as it is
-    write(root / "extra" / "lifecycle.yaml", TEMPLATE)  # named by the manifest outside templates/
+    write(root / "extra" / "lifecycle.yaml", LIFECYCLE_TEMPLATE)  # named by the manifest outside templates/
     write(root / "parameters" / "member.json", json.dumps([{"ParameterKey": "Name", "ParameterValue": "x"}]))
-    write(root / "policies" / "scp" / "protect.json", json.dumps({"Version": "2012-10-17", "Statement": []}))
-    write(root / "policies" / "backup" / "daily.json", json.dumps({"plans": {}}))
+    write(root / "policies" / "scp" / "protect.json", json.dumps(SCP))
+    write(root / "policies" / "scp" / "unused.json", json.dumps(SCP))
     write(root / "lambdas" / "cfct_backup_automation" / "__init__.py", '"""fixture"""\n')
     write(root / "lambdas" / "cfct_backup_automation" / "handlers.py", HANDLERS)
     (root / "requirements").mkdir()

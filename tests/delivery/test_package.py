@@ -62,7 +62,7 @@ def test_configuration_zip_has_manifest_at_root_and_every_file_the_manifest_name
     assert named <= entries, named - entries
     assert "extra/lifecycle.yaml" in entries  # named by the manifest outside the three folders
     # the three folders travel whole (CfCT reads them as they are)
-    assert {"templates/unreferenced.yaml", "policies/backup/daily.json"} <= entries
+    assert {"templates/unreferenced.yaml", "policies/scp/unused.json"} <= entries
 
 
 def test_configuration_zip_has_nothing_cfct_does_not_need(tree, tmp_path, fake):
