@@ -297,3 +297,30 @@ def test_sha256_metadata_is_recorded_on_upload(tree, tmp_path, buckets, validato
     assert publish(tree, "--dist", str(dist)) == 0
     head = buckets.head_object(Bucket=ARTIFACTS, Key=DEFAULT_LAMBDA_KEY)
     assert head["Metadata"]["sha256"] == hashlib.sha256((dist / LAMBDA_ZIP_NAME).read_bytes()).hexdigest()
+
+
+def test_every_s3_call_names_the_expected_bucket_owner(tree, tmp_path, buckets):
+    """The CfCT bucket name is predictable: a same-named bucket in another account must not get it.
+
+    moto does not enforce ExpectedBucketOwner, so the test checks it is sent on every call.
+    """
+    from cfct_backup.delivery.publish import PublishOptions, publish_package
+
+    seen: list[tuple[str, str | None]] = []
+
+    def capture(params, model, **_kwargs):
+        seen.append((model.name, params.get("ExpectedBucketOwner")))
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.meta.events.register("provide-client-params.s3.*", capture)
+    built = build_package(tree, tmp_path / "d", FakeSource())
+    publish_package(
+        built,
+        s3,
+        boto3.client("ssm", region_name="us-east-1"),
+        PublishOptions(artifact_bucket=ARTIFACTS),
+        account_id=lambda: ACCOUNT,
+        region="us-east-1",
+    )
+    assert {name for name, _ in seen} >= {"GetBucketVersioning", "HeadObject", "PutObject"}
+    assert all(owner == ACCOUNT for _, owner in seen), seen

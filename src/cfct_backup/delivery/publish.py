@@ -76,9 +76,9 @@ def _error_code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
 
 
-def _head(s3: S3Client, bucket: str, key: str) -> dict[str, Any] | None:
+def _head(s3: S3Client, bucket: str, key: str, owner: str) -> dict[str, Any] | None:
     try:
-        head: Any = s3.head_object(Bucket=bucket, Key=key)
+        head: Any = s3.head_object(Bucket=bucket, Key=key, ExpectedBucketOwner=owner)
     except Exception as exc:  # botocore.exceptions.ClientError, imported lazily by the caller
         if _error_code(exc) in {"404", "NoSuchKey", "NotFound"}:
             return None
@@ -102,11 +102,15 @@ def _same_content(head: dict[str, Any] | None, artifact: Artifact) -> bool:
 
 
 def put_artifact(
-    s3: S3Client, bucket: str, key: str, artifact: Artifact, *, dry_run: bool, kind: str
+    s3: S3Client, bucket: str, key: str, artifact: Artifact, *, owner: str, dry_run: bool, kind: str
 ) -> tuple[Step, str | None]:
-    """Upload unless the object already holds this content. Returns the step and the version."""
+    """Upload unless the object already holds this content. Returns the step and the version.
+
+    `owner` is the account that must own the bucket (ExpectedBucketOwner): the CfCT bucket's name
+    is predictable, and a bucket of that name in another account must never receive the package.
+    """
     where = f"s3://{bucket}/{key}"
-    head = _head(s3, bucket, key)
+    head = _head(s3, bucket, key, owner)
     if _same_content(head, artifact):
         version = (head or {}).get("VersionId")
         return Step(kind, where, "unchanged", f"version {version}  sha256 {artifact.sha256}"), version
@@ -119,6 +123,7 @@ def put_artifact(
             Body=body,
             ContentType="application/zip",
             Metadata={SHA256_METADATA: artifact.sha256},
+            ExpectedBucketOwner=owner,
         )
     version = put.get("VersionId")
     detail = f"version {version}  {artifact.size} bytes  sha256 {artifact.sha256}"
@@ -173,14 +178,15 @@ def publish_package(
         report(step)
 
     bucket = artifact_bucket(ssm, options)
-    versioning: Any = s3.get_bucket_versioning(Bucket=bucket)
+    owner = account_id()
+    versioning: Any = s3.get_bucket_versioning(Bucket=bucket, ExpectedBucketOwner=owner)
     if versioning.get("Status") != "Enabled":
         raise DeliveryError(
             f"artifact bucket {bucket} is not versioned: the manifest pins the Lambda by S3 object "
             "version, so the bucket must keep versions (templates/pre-pipeline.yaml creates it so)"
         )
     step, version = put_artifact(
-        s3, bucket, options.lambda_key, built.lambda_zip, dry_run=options.dry_run, kind="lambda"
+        s3, bucket, options.lambda_key, built.lambda_zip, owner=owner, dry_run=options.dry_run, kind="lambda"
     )
     record(step)
     result.lambda_bucket, result.lambda_key, result.lambda_version = bucket, options.lambda_key, version
@@ -194,9 +200,15 @@ def publish_package(
     if options.repository:
         record(push_configuration(built.config_zip, options.repository, options.branch, options.dry_run))
     else:
-        cfct_bucket = options.cfct_bucket or default_cfct_bucket(account_id(), region)
+        cfct_bucket = options.cfct_bucket or default_cfct_bucket(owner, region)
         step, _ = put_artifact(
-            s3, cfct_bucket, options.cfct_key, built.config_zip, dry_run=options.dry_run, kind="config"
+            s3,
+            cfct_bucket,
+            options.cfct_key,
+            built.config_zip,
+            owner=owner,
+            dry_run=options.dry_run,
+            kind="config",
         )
         record(step)
     return result
