@@ -175,3 +175,25 @@ def test_any_structure_loads_or_fails_with_manifest_error(top: object, resources
     assert all(p.code.startswith("MAN") for p in problems)
     assert any(p.code == "MAN003" for p in problems)  # 'extra' is never allowed
     assert manifest is None or manifest.region == "us-east-1"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("$[alfred_ssm_/cfct-backup/regions/home]", []),
+        ("$[alfred_ssm_plainname]", []),
+        ("$[alfred_genpass_16]", []),
+        ("$[alfred_genaz_2]", []),
+        ("$[alfred_genkeypair]", []),
+        ("$[alfred_genuuid]", [("warning", "MAN017")]),  # no branch in CfCT's handler
+        ("$[alfred_ssm_]", [("error", "MAN017")]),  # CfCT raises "Missing SSM parameter name"
+        ("$[alfred_genpass]", [("error", "MAN017")]),
+        ("$[alfred_get_ssm_/x]", [("error", "MAN017")]),
+        ("prefix-$[alfred_ssm_/x]", [("error", "MAN017")]),  # only a whole value is resolved
+        ("$[alfred_ssm_/a],$[alfred_ssm_/b]", []),  # CfCT splits on commas first
+    ],
+)
+def test_alfred_helpers(value: str, expected: list[tuple[str, str]]) -> None:
+    text = GOOD.replace("$[alfred_ssm_/cfct-backup/accounts/bunker]", f"'{value}'")
+    _, problems = parse_manifest(text, "m.yaml")
+    assert [(p.severity, p.code) for p in problems] == expected

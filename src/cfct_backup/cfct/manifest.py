@@ -66,15 +66,18 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ACCOUNT_NAME_RE = re.compile(r"^[\x20-\x7e\u00a0-\uffff]{1,50}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 ALFRED_RE = re.compile(r"\$\[(alfred_[^\]]*)\]")
-# CfCT's parameter handler: alfred_ssm_<name>, alfred_genkeypair, alfred_genpass_<N>,
-# alfred_genaz_<N> and alfred_genuuid (documented in the user guide's alfred helper page).
+# CfCT's parameter handler (aws-control-tower-customizations, ParameterHandler
+# `_process_alfred_helper`) resolves alfred_ssm_<name>, alfred_genkeypair, alfred_genpass_<N> and
+# alfred_genaz_<N>; any other `$[keyword]` becomes the literal `keyword`. alfred_genuuid is named in
+# that function's comment but has no branch of its own: it is accepted with a warning.
 ALFRED_HELPERS = (
-    re.compile(r"^alfred_ssm_/[A-Za-z0-9_.\-/]+$"),
+    re.compile(r"^alfred_ssm_[A-Za-z0-9_.\-/]+$"),
     re.compile(r"^alfred_genkeypair$"),
     re.compile(r"^alfred_genpass_\d+$"),
     re.compile(r"^alfred_genaz_\d+$"),
     re.compile(r"^alfred_genuuid$"),
 )
+ALFRED_UNHANDLED = {"alfred_genuuid"}
 # Only $[output_<Key>] is meaningful in export_outputs values.
 OUTPUT_REF_RE = re.compile(r"^\$\[output_[A-Za-z0-9]+\]$")
 
@@ -205,7 +208,15 @@ def _seq(node: yaml.Node, ctx: _Ctx, where: str, code: str = "MAN005") -> list[y
 
 def _check_alfred(value: str, node: yaml.Node, ctx: _Ctx, where: str) -> None:
     for helper in ALFRED_RE.findall(value):
-        if not any(p.match(helper) for p in ALFRED_HELPERS):
+        if helper in ALFRED_UNHANDLED:
+            ctx.add(
+                node,
+                "MAN017",
+                f"{where}: $[{helper}] is listed by CfCT but its parameter handler has no branch for it;"
+                f" the stack may receive the literal '{helper}'",
+                "warning",
+            )
+        elif not any(p.match(helper) for p in ALFRED_HELPERS):
             ctx.add(
                 node,
                 "MAN017",
