@@ -170,10 +170,11 @@ def real_handlers() -> tuple[list[str], dict[str, str]]:
     functions = template_functions(LIFECYCLE_TEMPLATE)
     assert functions, "the lifecycle template declares no Lambda function"
     handlers = sorted({str(props["Handler"]) for props in functions.values()})
+    # Literal values as the template sets them; intrinsics (!Ref, !Sub ...) become a placeholder.
     env = {
-        key: "placeholder"
+        key: value if isinstance(value, str) else "placeholder"
         for props in functions.values()
-        for key in ((props.get("Environment") or {}).get("Variables") or {})
+        for key, value in ((props.get("Environment") or {}).get("Variables") or {}).items()
     }
     return handlers, env
 
