@@ -423,12 +423,50 @@ def test_unsupported_types_lists_what_is_still_dropped() -> None:
     template = {
         "Resources": {
             "A": {"Type": "AWS::Backup::BackupVault"},
-            "B": {"Type": "AWS::SSO::PermissionSet"},
+            "B": {"Type": "AWS::AppStream::Fleet"},
             "C": {"Type": "Custom::Thing"},
             "D": {"Type": "AWS::CloudFormation::WaitConditionHandle"},
         }
     }
     assert cloudformation.unsupported_types(template) == [
+        "AWS::AppStream::Fleet",
         "AWS::CloudFormation::WaitConditionHandle",
-        "AWS::SSO::PermissionSet",
     ]
+
+
+def test_moto_stack_gaps_closed() -> None:
+    """Conditioned-out resources are not listed; Ref of an event bus is its name; SSM tags as a map."""
+    template = """
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Skipped: {Type: AWS::SNS::Topic, Condition: Never}
+  Bus: {Type: AWS::Events::EventBus, Properties: {Name: cfct-backup-events}}
+  Param:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: !Ref Bus, Tags: {cfct-backup:managed: "true"}}
+  Group: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: trail}}
+  Filter:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      LogGroupName: !Ref Group
+      FilterName: failed
+      FilterPattern: '{ $.eventName = "BackupJobCompleted" }'
+      MetricTransformations: [{MetricNamespace: CfctBackup, MetricName: BackupJobsFailed, MetricValue: "1"}]
+  PermissionSet: {Type: AWS::SSO::PermissionSet, Properties: {Name: break-glass, InstanceArn: x}}
+Outputs:
+  PermissionSetArn: {Value: !GetAtt PermissionSet.PermissionSetArn}
+"""
+    resources = deploy(template)
+    assert sorted(resources) == ["Bus", "Filter", "Group", "Param", "PermissionSet"]
+    assert resources["Bus"]["PhysicalResourceId"] == "cfct-backup-events"
+    ssm = boto3.client("ssm", region_name=REGION)
+    name = resources["Param"]["PhysicalResourceId"]
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == "cfct-backup-events"
+    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=name)["TagList"]
+    assert tags == [{"Key": "cfct-backup:managed", "Value": "true"}]
+    filters = boto3.client("logs", region_name=REGION).describe_metric_filters(logGroupName="trail")[
+        "metricFilters"
+    ]
+    assert [f["metricTransformations"][0]["metricName"] for f in filters] == ["BackupJobsFailed"]
+    assert outputs()["PermissionSetArn"].startswith("arn:aws:sso:::permissionSet/")

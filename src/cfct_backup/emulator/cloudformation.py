@@ -1011,12 +1011,24 @@ class _RecordedOnly(_Resource):
         **kwargs: Any,
     ) -> Any:
         name = cloudformation_json["Properties"].get(cls.NAME_PROPERTY) if cls.NAME_PROPERTY else None
-        physical = name or resource_name
-        return cls(physical, account_id, region_name, {"Arn": physical, "Id": physical})
+        physical = str(name or cls.physical_id_for(resource_name, account_id, region_name))
+        resource = cls(physical, account_id, region_name, {"Arn": physical, "Id": physical})
+        resource.properties = dict(cloudformation_json["Properties"])
+        return resource
+
+    properties: dict[str, Any] = {}  # noqa: RUF012 - set per instance
+
+    @classmethod
+    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
+        return resource_name
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
         return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        # Attributes of recorded-only types are their physical ID (ARN-shaped where the type's is).
+        return self.attributes.get(attribute_name, self.physical_id)
 
 
 class LambdaEventInvokeConfigResource(_RecordedOnly, CloudFormationModel):
@@ -1036,6 +1048,102 @@ class ConfigConformancePackResource(_RecordedOnly, CloudFormationModel):
 class ConfigRuleResource(_RecordedOnly, CloudFormationModel):
     TYPE = "AWS::Config::ConfigRule"
     NAME_PROPERTY = "ConfigRuleName"
+
+
+def _arn(service: str, region: str, account: str, resource: str) -> str:
+    return f"arn:aws:{service}:{region}:{account}:{resource}"
+
+
+class SsoPermissionSetResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::SSO::PermissionSet"
+
+    @classmethod
+    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
+        return f"arn:aws:sso:::permissionSet/ssoins-emulator/ps-{uuid.uuid4().hex[:16]}"
+
+
+class SsoAssignmentResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::SSO::Assignment"
+
+
+class ServiceCatalogPortfolioResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::ServiceCatalog::Portfolio"
+
+    @classmethod
+    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
+        return f"port-{uuid.uuid4().hex[:13]}"
+
+
+class ServiceCatalogProductResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::ServiceCatalog::CloudFormationProduct"
+
+    @classmethod
+    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
+        return f"prod-{uuid.uuid4().hex[:13]}"
+
+
+class ServiceCatalogPrincipalAssociationResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::ServiceCatalog::PortfolioPrincipalAssociation"
+
+
+class ServiceCatalogProductAssociationResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::ServiceCatalog::PortfolioProductAssociation"
+
+
+class ServiceCatalogLaunchRoleConstraintResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::ServiceCatalog::LaunchRoleConstraint"
+
+
+class CodeBuildProjectResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::CodeBuild::Project"
+    NAME_PROPERTY = "Name"
+
+
+class CodeBuildReportGroupResource(_RecordedOnly, CloudFormationModel):
+    TYPE = "AWS::CodeBuild::ReportGroup"
+
+    @classmethod
+    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
+        return _arn("codebuild", region_name, account_id, f"report-group/{resource_name}")
+
+
+class LogsMetricFilterResource(_Resource, CloudFormationModel):
+    """https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html"""
+
+    TYPE = "AWS::Logs::MetricFilter"
+    NAME_PROPERTY = "FilterName"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> LogsMetricFilterResource:
+        from moto.logs.models import logs_backends  # noqa: PLC0415
+
+        p = cloudformation_json["Properties"]
+        transformations = [
+            {key[:1].lower() + key[1:]: value for key, value in t.items()} for t in p["MetricTransformations"]
+        ]
+        logs_backends[account_id][region_name].put_metric_filter(
+            resource_name,
+            p.get("FilterPattern", ""),
+            p["LogGroupName"],
+            transformations,  # type: ignore[arg-type]  # moto's annotation says str; it stores the list
+        )
+        resource = cls(resource_name, account_id, region_name, {})
+        resource.log_group = p["LogGroupName"]
+        return resource
+
+    log_group: str = ""
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        from moto.logs.models import logs_backends  # noqa: PLC0415
+
+        logs_backends[account_id][region_name].delete_metric_filter(self.physical_id, self.log_group)
 
 
 # ---- custom resources ---------------------------------------------------------------------------
@@ -1150,17 +1258,66 @@ def _resource_class_from_type(resource_type: str) -> Any:
 
 
 def _physical_ids() -> None:
-    """moto's EventBus has no physical ID: ``Ref`` returned the model object and DescribeStackResources
-    showed nothing. AWS: ``Ref`` of AWS::Events::EventBus is the bus name."""
+    """Two moto gaps in what a stack reports.
+
+    - moto's EventBus has no physical ID: ``Ref`` returned the model object and DescribeStackResources
+      showed nothing. AWS: ``Ref`` of AWS::Events::EventBus is the bus name.
+    - A resource whose Condition is false was listed by DescribeStackResources as an empty entry (no
+      logical ID, no type). AWS does not list resources it did not create.
+    """
+    from moto.cloudformation.models import Stack  # noqa: PLC0415
     from moto.events.models import EventBus  # noqa: PLC0415
 
     if not hasattr(EventBus, "physical_resource_id"):
         EventBus.physical_resource_id = property(lambda self: self.name)  # type: ignore[attr-defined]
+    original: property = Stack.__dict__["stack_resources"]
+    if original.fget is not None and getattr(original.fget, "__name__", "") != "_created_only":
+        moto_getter = original.fget
+
+        def _created_only(self: Any) -> list[Any]:
+            return [r for r in moto_getter(self) if r is not None]
+
+        Stack.stack_resources = property(_created_only)  # type: ignore[method-assign,assignment]
+
+
+def _ssm_parameter_fix() -> None:
+    """moto's AWS::SSM::Parameter expects Tags as a list and a Name; CloudFormation gives Tags as a
+    map (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html)
+    and generates the name when Name is omitted."""
+    from moto.ssm.models import Parameter  # noqa: PLC0415
+
+    moto_create = Parameter.__dict__["create_from_cloudformation_json"].__func__
+    if getattr(moto_create, "__name__", "") == "_create_with_cfn_tags":
+        return
+
+    def _create_with_cfn_tags(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        properties = dict(cloudformation_json["Properties"])
+        if isinstance(properties.get("Tags"), Mapping):
+            properties["Tags"] = [{"Key": k, "Value": v} for k, v in properties["Tags"].items()]
+        properties.setdefault("Name", resource_name)
+        return moto_create(
+            cls,
+            resource_name,
+            {**cloudformation_json, "Properties": properties},
+            account_id,
+            region_name,
+            **kwargs,
+        )
+
+    Parameter.create_from_cloudformation_json = classmethod(_create_with_cfn_tags)  # type: ignore[method-assign,assignment,arg-type]
 
 
 def install() -> None:
     """Register the models above with moto's CloudFormation (they replace any model of the same type)."""
     _physical_ids()
+    _ssm_parameter_fix()
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
