@@ -373,19 +373,26 @@ def reconcile(
 
 
 def write_compliance_report(result: ReconcileResult, cfg: Config, sessions: SessionFactory) -> list[str]:
-    """JSON + CSV into the central report bucket (bunker account, home Region)."""
-    s3 = sessions.client("s3", cfg.bunker_account, cfg.home_region)
+    """JSON + CSV into the central report bucket (bunker account, home Region), under `reconcile/`.
+
+    Written with the function's own role: the bunker template's bucket policy lets exactly
+    `cfct-backup-reconcile` of the management account put objects under `reconcile/`;
+    ExpectedBucketOwner makes sure the bucket is the bunker's.
+    """
+    s3 = sessions.home_client("s3", cfg.home_region)
     day = result.started.strftime("%Y/%m/%d")
     suffix = "" if result.shard[1] <= 1 else f"-shard{result.shard[0]}of{result.shard[1]}"
-    base = f"cfct-backup/compliance/{day}/{result.run_id}{suffix}"
+    base = f"reconcile/{day}/{result.run_id}{suffix}"
     keys = [f"{base}.json", f"{base}.csv"]
     result.report_keys = keys
-    s3.put_object(
-        Bucket=cfg.report_bucket, Key=keys[0], Body=result.to_json().encode(), ContentType="application/json"
-    )
-    s3.put_object(
-        Bucket=cfg.report_bucket, Key=keys[1], Body=result.to_csv().encode(), ContentType="text/csv"
-    )
+    for key, body, ctype in ((keys[0], result.to_json(), "application/json"), (keys[1], result.to_csv(), "text/csv")):
+        s3.put_object(
+            Bucket=cfg.report_bucket,
+            Key=key,
+            Body=body.encode(),
+            ContentType=ctype,
+            ExpectedBucketOwner=cfg.bunker_account,
+        )
     return keys
 
 
