@@ -102,3 +102,16 @@ def test_a_child_never_uses_an_operator_its_parent_forbids(allowed: list[str]) -
         else:
             assert [w.code for w in warnings] == ["BKP030"]
             assert eff == effective_policy([parent])
+
+
+def test_limits_of_ancestors_apply_to_what_a_middle_level_added() -> None:
+    # documented choice (merge.py): the OU adds a plan under `plans` limited to @@append; for the
+    # account below, that plan is inherited and the ancestor's limit applies to it
+    root = {"plans": {"@@operators_allowed_for_child_policies": ["@@append"]}}
+    ou = {"plans": {"extra": {"regions": {"@@assign": ["us-east-1"]}}}}
+    account = {"plans": {"extra": {"regions": {"@@assign": ["eu-west-1"]}}}}
+    more = {"plans": {"extra": {"regions": {"@@append": ["eu-west-1"]}}}}
+    eff, warnings = merge_policies([root, ou, account])
+    assert eff["plans"]["extra"]["regions"] == ["us-east-1"]
+    assert [w.code for w in warnings] == ["BKP030"]
+    assert effective_policy([root, ou, more])["plans"]["extra"]["regions"] == ["us-east-1", "eu-west-1"]

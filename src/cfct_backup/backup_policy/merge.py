@@ -19,7 +19,9 @@ Rules (Organizations user guide, "Policy syntax and inheritance for management p
 * Adding a key that the parents do not have under a limited node counts as adding to that node: it
   needs `@@assign` or `@@append` to be allowed there (backup example 3: `@@none` at `plans` means
   "Nor can a child policy add additional plans"; example 4: `@@append` at `plans` lets a child add a
-  plan). The added subtree carries no inherited limits of its own.
+  plan). The added subtree carries no limits of its own at that level; for the levels below it,
+  it is inherited like any other node, so the limits of its ancestors (e.g. `@@append` at `plans`)
+  apply to it from then on. The guide has no example that settles this case.
 * The effective policy shows plain values (no operators) and shows case-insensitive identifiers
   (rule names, tag and selection identifiers) in lower case, as the guide's effective policies do.
 """
