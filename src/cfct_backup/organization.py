@@ -36,6 +36,7 @@ ROLE_PARAMETER: dict[str, str] = {
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SSO_INSTANCE = re.compile(r"^arn:[\w-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")
 _OU_NAME = re.compile(r"^[^:]{1,128}$")
 
 
@@ -76,6 +77,8 @@ class Organization:
     ous: tuple[OrganizationalUnit, ...]  # parents before children
     accounts: tuple[Account, ...]  # every account but management
     vend: Account | None = None
+    # IAM Identity Center (break-glass access to the bunker): instance ARN and group ID
+    identity_center: Mapping[str, str] = field(default_factory=dict)
 
     # ---- queries -------------------------------------------------------------------------------
     @property
@@ -185,6 +188,12 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
         "/cfct-backup/regions/governed": ("StringList", ",".join(org.governed_regions)),
         "/cfct-backup/alert-email": ("String", org.alert_email),
     }
+    if org.identity_center:
+        params["/cfct-backup/identity-center/instance-arn"] = ("String", org.identity_center["instance_arn"])
+        params["/cfct-backup/identity-center/break-glass-group-id"] = (
+            "String",
+            org.identity_center["break_glass_group_id"],
+        )
     for role, name in ROLE_PARAMETER.items():
         account = org.role_account(role)
         account_id = ids.accounts.get(account.name, account.id)
@@ -282,7 +291,15 @@ class _Parser:
         top = self.mapping(
             data,
             "",
-            ("management", "regions", "alert_email", "roles", "organizational_units", "vend"),
+            (
+                "management",
+                "regions",
+                "alert_email",
+                "roles",
+                "organizational_units",
+                "vend",
+                "identity_center",
+            ),
             ("management", "regions", "alert_email", "organizational_units"),
         )
         management = self.account(top["management"], "management", "")
@@ -346,7 +363,25 @@ class _Parser:
             if base.name in names:
                 raise self.fail("vend.name", f"{base.name!r} already exists in the organization")
             vend = base
+        identity: dict[str, str] = {}
+        if top.get("identity_center") is not None:
+            ic = self.mapping(
+                top["identity_center"],
+                "identity_center",
+                ("instance_arn", "break_glass_group_id"),
+                ("instance_arn", "break_glass_group_id"),
+            )
+            identity["instance_arn"] = self.string(
+                ic["instance_arn"],
+                "identity_center.instance_arn",
+                _SSO_INSTANCE,
+                "an Identity Center instance ARN",
+            )
+            identity["break_glass_group_id"] = self.string(
+                ic["break_glass_group_id"], "identity_center.break_glass_group_id"
+            )
         return Organization(
+            identity_center=identity,
             source=self.source,
             management=management,
             home_region=home,
