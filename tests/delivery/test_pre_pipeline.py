@@ -148,3 +148,12 @@ def test_artifact_bucket_is_versioned_encrypted_private_and_tls_only(template):
     )
     param = template["Resources"]["ArtifactBucketParameter"]["Properties"]
     assert param["Name"] == PARAM_BUCKET
+
+
+def test_the_package_reads_exactly_the_parameters_publish_writes():
+    """The manifest side of the contract: `$[alfred_ssm_/cfct-backup/artifacts/...]` names."""
+    texts = [(REPO / "manifest.yaml").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "parameters").glob("*.json"))]
+    read = set(re.findall(r"alfred_ssm_(/cfct-backup/artifacts/[\w-]+)", "\n".join(texts)))
+    assert read <= {PARAM_BUCKET, PARAM_LAMBDA_KEY, PARAM_LAMBDA_VERSION}, read
+    assert {PARAM_LAMBDA_KEY, PARAM_LAMBDA_VERSION} <= read, "the Lambda code location is not read"
