@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import traceback
 import types
 import uuid
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -157,7 +159,20 @@ def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name
         try:
             return Invocation(True, handler(event, LambdaContext(function_name)))
         except Exception as exc:  # noqa: BLE001 - a handler failure is a reported outcome
-            return Invocation(False, None, f"{name} raised {type(exc).__name__}: {exc}")
+            return Invocation(False, None, f"{name} raised {type(exc).__name__}: {exc} ({_where(exc)})")
+
+
+def _where(exc: BaseException) -> str:
+    """Where the exception was raised, and the last frame of the automation's own code on the way."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "no traceback"
+    last = frames[-1]
+    own = [f for f in frames if "cfct_backup_automation" in f.filename]
+    where = f"at {Path(last.filename).name}:{last.lineno}"
+    if own and own[-1] is not last:
+        where += f", from {Path(own[-1].filename).name}:{own[-1].lineno}"
+    return where
 
 
 def deliver_event(event: Mapping[str, Any]) -> Invocation:
