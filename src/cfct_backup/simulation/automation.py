@@ -28,13 +28,15 @@ LAMBDA_ENV: dict[str, str] = {
     "POWERTOOLS_SERVICE_NAME": "cfct-backup",
     "POWERTOOLS_METRICS_NAMESPACE": "CfctBackup",
     "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
-    "LOG_LEVEL": "WARNING",
+    "POWERTOOLS_LOG_LEVEL": "ERROR",
+    "LOG_LEVEL": "ERROR",
     "BASELINE_STACK_SET_NAME": "CustomControlTower-member-baseline",
     # in-process: no real waiting for IAM propagation
     "ASSUME_ROLE_ATTEMPTS": "2",
     "ASSUME_ROLE_BACKOFF_SECONDS": "0",
     "RECONCILE_CONCURRENCY": "4",
+    # the simulation prints its own progress: the functions' JSON logs and EMF metrics stay quiet
+    "POWERTOOLS_METRICS_DISABLED": "true",
 }
 HANDLER_MODULES = (
     "cfct_backup_automation.handler_enrolment",
@@ -153,6 +155,9 @@ def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name
         "ASSUME_ROLE_BACKOFF_SECONDS",
         "RECONCILE_CONCURRENCY",
         "POWERTOOLS_TRACE_DISABLED",
+        "POWERTOOLS_METRICS_DISABLED",
+        "POWERTOOLS_LOG_LEVEL",
+        "LOG_LEVEL",
     ):
         env[key] = LAMBDA_ENV[key]
     with lambda_environment(env):
