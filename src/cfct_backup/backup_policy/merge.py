@@ -229,28 +229,36 @@ class _Merger:
 
 
 def _levels(
-    policies: Sequence[Mapping[str, Any] | Sequence[Mapping[str, Any]]], sources: Sequence[str] | None
+    policies: Sequence[Mapping[str, Any] | Sequence[Mapping[str, Any]]],
+    sources: Sequence[str | Sequence[str]] | None,
 ) -> list[list[tuple[Mapping[str, Any], str]]]:
     levels: list[list[tuple[Mapping[str, Any], str]]] = []
     for i, item in enumerate(policies):
         name = sources[i] if sources is not None and i < len(sources) else f"policy[{i}]"
         if isinstance(item, Mapping):
-            levels.append([(item, name)])
-        else:
-            levels.append([(doc, f"{name}#{j}" if len(item) > 1 else name) for j, doc in enumerate(item)])
+            levels.append([(item, name if isinstance(name, str) else ", ".join(name))])
+            continue
+        names: list[str] = []
+        for j in range(len(item)):
+            if isinstance(name, str):
+                names.append(f"{name}#{j}" if len(item) > 1 else name)
+            else:
+                names.append(name[j] if j < len(name) else f"policy[{i}]#{j}")
+        levels.append(list(zip(item, names, strict=True)))
     return levels
 
 
 def merge_policies(
     policies: Sequence[Mapping[str, Any] | Sequence[Mapping[str, Any]]],
     *,
-    sources: Sequence[str] | None = None,
+    sources: Sequence[str | Sequence[str]] | None = None,
     normalize: bool = True,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The effective policy and the warnings about what was ignored.
 
     `policies` go from the root down to the account; an item that is itself a sequence holds the
-    policies attached to the same node, in attachment order.
+    policies attached to the same node, in attachment order (its `sources` item may then be a
+    sequence of names, one per policy).
     """
     merger = _Merger(normalize)
     for level in _levels(policies, sources):
@@ -262,7 +270,7 @@ def merge_policies(
 def effective_policy(
     policies: Sequence[Mapping[str, Any] | Sequence[Mapping[str, Any]]],
     *,
-    sources: Sequence[str] | None = None,
+    sources: Sequence[str | Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The effective policy as AWS shows it (operators resolved), policies from the root down."""
     return merge_policies(policies, sources=sources)[0]

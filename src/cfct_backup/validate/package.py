@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cfct_backup.backup_policy import check_policy
+from cfct_backup.backup_policy import check_document, check_effective, merge_policies
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
 from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, check_scp
@@ -311,14 +311,51 @@ def _backup_policies(root: Path, org: _Org | None) -> list[Problem]:
     variables: dict[str, str] = {}
     if org is not None:
         variables.update({"HomeRegion": org.home_region, "DrRegion": org.dr_region})
+    docs: list[tuple[dict[str, Any], str]] = []
     for path in sorted(bdir.glob("*.json")) if bdir.is_dir() else []:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(_rel(root, path), None, "error", "BKP000", f"cannot read: {exc}"))
             continue
-        problems.extend(check_policy(text, _rel(root, path), variables or None))
+        doc, found = check_document(text, _rel(root, path), variables or None)
+        problems.extend(found)
+        if doc is not None and not any(p.severity == "error" for p in found):
+            docs.append((doc, _rel(root, path)))
+    problems.extend(_attached_together(docs))
     problems.extend(_stack_in_sync(root))
+    return problems
+
+
+def _attached_together(docs: list[tuple[dict[str, Any], str]]) -> list[Problem]:
+    """The policy files are attached to the same (protected) OUs: one level of the merge.
+
+    A plan defined in two files merges silently (the first attached wins on each conflicting
+    setting), and the merged policy must still hold every rule."""
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for doc, source in docs:
+        plans = doc.get("plans")
+        for name in plans if isinstance(plans, dict) else {}:
+            if name.startswith("@@"):
+                continue
+            if name in owner:
+                problems.append(
+                    Problem(
+                        source,
+                        None,
+                        "warning",
+                        "BKP040",
+                        f"plans.{name}: also defined in {owner[name]}; attached to the same OUs the two"
+                        " merge and the first attached wins on every conflicting setting",
+                    )
+                )
+            owner.setdefault(name, source)
+    if len(docs) > 1:
+        merged, warnings = merge_policies([[d for d, _ in docs]], sources=[[s for _, s in docs]])
+        problems.extend(warnings)
+        label = "policies/backup (merged, as attached together)"
+        problems.extend(check_effective(merged, label))
     return problems
 
 
