@@ -283,6 +283,19 @@ def _check_inventory(
     report.gaps.append(gap)
 
 
+def _inventory_items(sessions: SessionFactory, cfg: Config, mode: Mode) -> list[dict[str, Any]]:
+    try:
+        return list(inventory.scan(sessions.home_client("dynamodb"), cfg.inventory_table))
+    except ClientError as exc:
+        # An audit may run where the automation is not deployed (yet): no inventory to compare.
+        if mode == "audit" and error_code(exc) in {"ResourceNotFoundException", "AccessDeniedException"}:
+            logger.warning(
+                "inventory table not readable: skipping inventory checks", extra={"error": str(exc)}
+            )
+            return []
+        raise
+
+
 def _offboard_drift(
     item: dict[str, Any], cfg: Config, sessions: SessionFactory, telemetry: Telemetry | None, mode: Mode
 ) -> AccountReport:
@@ -333,7 +346,7 @@ def reconcile(
         )
         items = {
             str(i["accountId"]): i
-            for i in inventory.scan(sessions.home_client("dynamodb"), cfg.inventory_table)
+            for i in _inventory_items(sessions, cfg, mode)
             if in_shard(str(i["accountId"]), shard)
         }
         logger.info(
@@ -385,7 +398,10 @@ def write_compliance_report(result: ReconcileResult, cfg: Config, sessions: Sess
     base = f"reconcile/{day}/{result.run_id}{suffix}"
     keys = [f"{base}.json", f"{base}.csv"]
     result.report_keys = keys
-    for key, body, ctype in ((keys[0], result.to_json(), "application/json"), (keys[1], result.to_csv(), "text/csv")):
+    for key, body, ctype in (
+        (keys[0], result.to_json(), "application/json"),
+        (keys[1], result.to_csv(), "text/csv"),
+    ):
         s3.put_object(
             Bucket=cfg.report_bucket,
             Key=key,

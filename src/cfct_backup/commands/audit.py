@@ -1,0 +1,99 @@
+"""`cfct-backup audit`: the reconcile sweep, read-only, against a real organization.
+
+Runs with the caller's credentials in the management account (home Region): reads the
+`/cfct-backup/...` SSM configuration, assumes `cfct-backup-automation` in every in-scope account and
+reports, per account and Region, what is missing and who must act. Nothing is written in AWS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "Read-only compliance sweep of a real organization (the reconcile code, writes nothing to AWS)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default=None, help="AWS profile of the management account")
+    parser.add_argument("--region", default=None, help="home Region (default: the profile's Region)")
+    parser.add_argument(
+        "--config-prefix", default="/cfct-backup", help="SSM parameter prefix of the configuration"
+    )
+    parser.add_argument(
+        "--role-name", default=None, help="role to assume in the accounts (default: cfct-backup-automation)"
+    )
+    parser.add_argument(
+        "--inventory-table", default=None, help="inventory table (default: cfct-backup-inventory)"
+    )
+    parser.add_argument(
+        "--expected-plans", default="", help="comma-separated plan names every account must have"
+    )
+    parser.add_argument(
+        "--baseline-stack-set",
+        default="CustomControlTower-cfct-backup-member-baseline",
+        help="stack set of the member baseline ('' to skip the stack instance check)",
+    )
+    parser.add_argument("--concurrency", type=int, default=8, help="accounts checked in parallel (default 8)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the JSON report here")
+    parser.add_argument("--csv", type=Path, default=None, metavar="FILE", help="write the CSV report here")
+
+
+def _environ(args: argparse.Namespace) -> dict[str, str]:
+    env = {
+        "CONFIG_PARAMETER_PREFIX": args.config_prefix,
+        "EXPECTED_BACKUP_PLANS": args.expected_plans,
+        "BASELINE_STACK_SET_NAME": args.baseline_stack_set,
+    }
+    if args.role_name:
+        env["AUTOMATION_ROLE_NAME"] = args.role_name
+    if args.inventory_table:
+        env["INVENTORY_TABLE"] = args.inventory_table
+    return env
+
+
+def run(args: argparse.Namespace) -> int:
+    import boto3  # noqa: PLC0415
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+    from cfct_backup_automation.config import ConfigError, load_config  # noqa: PLC0415
+    from cfct_backup_automation.reconcile import reconcile  # noqa: PLC0415
+    from cfct_backup_automation.sessions import RETRY_CONFIG, SessionFactory  # noqa: PLC0415
+
+    try:
+        session = boto3.Session(profile_name=args.profile, region_name=args.region)
+        cfg = load_config(session.client("ssm", config=RETRY_CONFIG), _environ(args))
+        caller = session.client("sts", config=RETRY_CONFIG).get_caller_identity()["Account"]
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (BotoCoreError, ClientError) as exc:
+        print(f"error: cannot read the configuration: {exc}", file=sys.stderr)
+        return 2
+    if caller != cfg.management_account:
+        print(
+            f"warning: credentials are for {caller}, the configuration names {cfg.management_account} "
+            "as the management account",
+            file=sys.stderr,
+        )
+    sessions = SessionFactory(
+        session,
+        role_name=cfg.role_name,
+        partition=cfg.partition,
+        home_account=caller,
+        session_name="cfct-backup-audit",
+    )
+    result = reconcile(cfg, sessions, mode="audit", max_workers=max(1, args.concurrency), write_report=False)
+    if args.json:
+        args.json.write_text(result.to_json() + "\n", encoding="utf-8")
+    if args.csv:
+        args.csv.write_text(result.to_csv(), encoding="utf-8")
+    summary = result.summary()
+    for account in sorted(result.accounts, key=lambda a: a.account_id):
+        print(f"{account.account_id} {account.account_name or '-':<24} {account.state}")
+        for gap in account.gaps:
+            print(f"    {gap.region or 'global':<12} {gap.code:<28} [{gap.owner}] {gap.message}")
+    print(
+        f"{summary['accountsInScope']} account(s) in scope: {summary['accountsProtected']} protected, "
+        f"{summary['accountsWithGaps']} with gaps; {summary['accountsOffboarded']} recorded but out of scope"
+    )
+    return 0 if not any(a.open_gaps for a in result.accounts) else 1
