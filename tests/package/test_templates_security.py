@@ -99,6 +99,17 @@ def test_vault_policy_denies_deletion_and_policy_changes_to_all_but_break_glass(
     assert not denies(policy, Request(action, role(account, "cfct-backup-break-glass")))
 
 
+@pytest.mark.parametrize(("name", "account"), sorted(VAULT_TEMPLATES.items()))
+def test_vault_policy_lets_cloudformation_apply_the_lock_after_the_policy(name: str, account: str) -> None:
+    """CloudFormation may put the lock after the access policy on create: the policy must not block it
+    (the SCPs protect PutBackupVaultLockConfiguration instead)."""
+    policy = _vault_policy(name, account)
+    pipeline = role(account, "AWSControlTowerExecution")
+    assert not denies(policy, Request("backup:PutBackupVaultLockConfiguration", pipeline))
+    assert not denies(policy, Request("backup:PutBackupVaultNotifications", pipeline))
+    assert not denies(policy, Request("backup:TagResource", pipeline))
+
+
 def test_member_vault_copies_only_to_the_bunker_vaults() -> None:
     policy = _vault_policy("member-baseline.yaml", MEMBER)
     caller = role(MEMBER, "cfct-backup-service-role")
