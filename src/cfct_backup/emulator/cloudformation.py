@@ -885,7 +885,7 @@ class CloudWatchAlarmResource(_Resource, CloudFormationModel):
             threshold=float(p["Threshold"]) if p.get("Threshold") is not None else None,  # type: ignore[arg-type]
             statistic=p.get("Statistic"),
             description=p.get("AlarmDescription"),
-            dimensions=[{"name": d["Name"], "value": d["Value"]} for d in p.get("Dimensions", [])],
+            dimensions=list(p.get("Dimensions", [])),
             alarm_actions=p.get("AlarmActions", []),
             metric_data_queries=None,  # Metrics (metric math) not modelled; the alarm exists
             datapoints_to_alarm=p.get("DatapointsToAlarm"),
