@@ -8,8 +8,11 @@ automation is not there, the adapter says so by name instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
+import sys
 import traceback
 import types
 import uuid
@@ -67,6 +70,7 @@ class Invocation:
     ok: bool
     result: Any
     error: str = ""
+    output: str = ""  # what the function printed (EMF metrics)
 
 
 @contextmanager
@@ -123,7 +127,7 @@ CUSTOM_RESOURCE_ENTRIES = [
 def reset_handlers() -> None:
     """Forget what the handlers cached at "cold start" (clients bound to an earlier emulator)."""
     for name in HANDLER_MODULES:
-        module = _module(name)
+        module = sys.modules.get(name)  # not imported yet: nothing cached
         reset = getattr(module, "set_runtime", None) if module is not None else None
         if callable(reset):
             reset(None)
@@ -143,11 +147,6 @@ def function_environment(function_name: str) -> dict[str, str]:
 
 
 def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name: str) -> Invocation:
-    found = _entry(entries)
-    if found is None:
-        tried = ", ".join(f"{m}.{a}" for m, a in entries)
-        return Invocation(False, None, f"{what} handler not available (looked for {tried})")
-    name, handler = found
     env = {**function_environment(function_name), "AWS_LAMBDA_FUNCTION_NAME": function_name}
     # in-process speed-ups win over the stack's values
     for key in (
@@ -160,11 +159,21 @@ def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name
         "LOG_LEVEL",
     ):
         env[key] = LAMBDA_ENV[key]
+    # the handler module is imported ("cold start") inside the function's environment
     with lambda_environment(env):
+        found = _entry(entries)
+        if found is None:
+            tried = ", ".join(f"{m}.{a}" for m, a in entries)
+            return Invocation(False, None, f"{what} handler not available (looked for {tried})")
+        name, handler = found
+        output = io.StringIO()  # EMF metrics are printed: kept with the outcome, off the console
         try:
-            return Invocation(True, handler(event, LambdaContext(function_name)))
+            with contextlib.redirect_stdout(output):
+                result = handler(event, LambdaContext(function_name))
+            return Invocation(True, result, output=output.getvalue())
         except Exception as exc:  # noqa: BLE001 - a handler failure is a reported outcome
-            return Invocation(False, None, f"{name} raised {type(exc).__name__}: {exc} ({_where(exc)})")
+            error = f"{name} raised {type(exc).__name__}: {exc} ({_where(exc)})"
+            return Invocation(False, None, error, output=output.getvalue())
 
 
 def _where(exc: BaseException) -> str:
@@ -208,7 +217,8 @@ def register_custom_resources() -> str | None:
         from cfct_backup.emulator.custom_resources import register  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
     except ImportError as exc:
         return f"custom resources not routable: cfct_backup.emulator.custom_resources missing ({exc})"
-    found = _entry(CUSTOM_RESOURCE_ENTRIES)
+    with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource"}):
+        found = _entry(CUSTOM_RESOURCE_ENTRIES)
     if found is None:
         return "custom resources not routable: no custom resource handler in cfct_backup_automation"
     _, handler = found
