@@ -29,11 +29,12 @@ def install() -> None:
         if _installed:
             return
         # Imported here, not at module level: importing the package must stay free.
-        from . import backup, cloudformation, events, organizations, sts  # noqa: PLC0415
+        from . import backup, cloudformation, events, organizations, s3, sts  # noqa: PLC0415
 
         backup.install()
         organizations.install()
         sts.install()
         cloudformation.install()
         events.install()
+        s3.install()
         _installed = True
