@@ -31,10 +31,10 @@ REGION_SETS = {
 
 def measure(regions: tuple[str, ...]) -> tuple[Counter[str], Counter[str], str]:
     import boto3
-    from moto import mock_aws
-
     from cfct_backup_automation import handler_enrolment
     from cfct_backup_automation.runtime import LocalContext, build_runtime
+    from moto import mock_aws
+
     from tests.automation.emulated_org import MOTO_CONFIG, build_org, install_emulator
 
     install_emulator()
