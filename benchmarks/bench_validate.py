@@ -20,13 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    times = []
+def interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, float]]:
+    """Run the candidates in turn, `repeat` rounds, so that machine load hits them alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
 def main() -> int:
@@ -48,28 +50,44 @@ def main() -> int:
         print(f"no templates under {root / 'templates'}", file=sys.stderr)
         return 1
 
+    from cfct_backup.cfct.manifest import check_manifest
+
+    manifest, _ = check_manifest(root / "manifest.yaml")
+    regions = sorted(
+        {manifest.region, *(r for res in manifest.resources for r in res.regions if not r.startswith("$["))}
+        if manifest is not None
+        else {"us-east-1"}
+    )
+
     def plain_cfn_lint() -> object:
-        return lint_by_config(ManualArgs(templates=templates, include_checks=["I"], regions=["us-east-1"]))
+        return lint_by_config(ManualArgs(templates=templates, include_checks=["I"], regions=regions))
 
     def cfn_lint_cli() -> object:
         exe = Path(sys.executable).with_name("cfn-lint")
-        return subprocess.run(
-            [str(exe), "--include-checks", "I", "--", *templates], capture_output=True, check=False
-        )
+        cmd = [str(exe), "--include-checks", "I", "--regions", *regions, "--", *templates]
+        return subprocess.run(cmd, capture_output=True, check=False)
 
     # warm-up: imports and cfn-lint's schema cache are paid once, by neither measurement
     plain_cfn_lint()
-    lint_best, lint_median = timed(plain_cfn_lint, args.repeat)
-    cli_best, cli_median = timed(cfn_lint_cli, args.repeat)
-    full_best, full_median = timed(lambda: validate_package(root), args.repeat)
-    own_best, own_median = timed(lambda: validate_package(root, lint=False), args.repeat)
+    results = interleaved(
+        {
+            "plain cfn-lint (Python API, one process)": plain_cfn_lint,
+            "plain cfn-lint (CLI, new process)": cfn_lint_cli,
+            "cfct-backup validate (everything)": lambda: validate_package(root),
+            "cfct-backup validate --no-lint": lambda: validate_package(root, lint=False),
+        },
+        args.repeat,
+    )
     problems = validate_package(root)
-    print(f"package: {root} ({len(templates)} templates), best/median of {args.repeat} runs")
-    print(f"  plain cfn-lint (API, same templates, -i I): {lint_best:6.3f} s / {lint_median:6.3f} s")
-    print(f"  plain cfn-lint (CLI process, same args)   : {cli_best:6.3f} s / {cli_median:6.3f} s")
-    print(f"  cfct-backup validate (everything)        : {full_best:6.3f} s / {full_median:6.3f} s")
-    print(f"  cfct-backup validate --no-lint           : {own_best:6.3f} s / {own_median:6.3f} s")
-    print(f"  extra over cfn-lint                      : {full_median - lint_median:+6.3f} s (median)")
+    print(f"package: {root} ({len(templates)} templates, regions {', '.join(regions)})")
+    print(f"best / median of {args.repeat} interleaved runs, seconds:")
+    for name, (best, median) in results.items():
+        print(f"  {name:42s} {best:7.3f} / {median:7.3f}")
+    extra = (
+        results["cfct-backup validate (everything)"][0]
+        - results["plain cfn-lint (Python API, one process)"][0]
+    )
+    print(f"  {'validate minus plain cfn-lint (best)':42s} {extra:+7.3f}")
     errors = sum(1 for p in problems if p.severity == "error")
     print(f"  validate found {errors} error(s), {len(problems) - errors} warning(s)")
     return 0

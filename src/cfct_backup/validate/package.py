@@ -16,14 +16,33 @@ from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, check_scp
 from cfct_backup.validate.templates import (
     cfn_lint,
     custom_rules,
-    decode_template,
     is_template,
     template_parameters,
+)
+from cfct_backup.validate.templates import (
+    decode_template as _decode_uncached,
 )
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 REMOTE_PREFIXES = ("s3://", "https://", "http://")
 STACK_MODULE = "cfct_backup.backup_policy_stack"
+
+
+_DECODED: dict[tuple[Path, int, int], tuple[dict[str, Any] | None, str | None]] = {}
+
+
+def decode_template(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """Decoded once per run (validate reads each template up to three times)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _decode_uncached(path)
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    if key not in _DECODED:
+        if len(_DECODED) > 512:
+            _DECODED.clear()
+        _DECODED[key] = _decode_uncached(path)
+    return _DECODED[key]
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -422,6 +441,7 @@ def _unreferenced(root: Path, referenced: set[Path], templates: Iterable[Path]) 
 def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) -> list[Problem]:
     """Every problem CfCT's pipeline would hit, and the traps it lets through. Sorted by file/line."""
     root = Path(root)
+    _DECODED.clear()  # decode each template once per run, never reuse a previous run's work
     problems: list[Problem] = []
     org_info = _load_org(org, problems)
     manifest_path = root / "manifest.yaml"
