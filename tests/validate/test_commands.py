@@ -131,3 +131,13 @@ def test_backup_policy_effective_reports_what_a_parent_forbids(
     captured = capsys.readouterr()
     assert list(json.loads(captured.out)["plans"]) == ["PII_Backup_Plan"]
     assert "ou.json: warning BKP030 plans.Other: not added" in captured.err
+
+
+def test_backup_policy_effective_warns_about_stand_in_placeholders(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    valid = str(POLICIES / "valid.json")
+    assert main(["backup-policy", "effective", valid, "--var", "BunkerAccountId=999999999999"]) == 0
+    captured = capsys.readouterr()
+    assert "999999999999" in captured.out and "111111111111" not in captured.out
+    assert "${HomeRegion} not given" in captured.err and "BunkerAccountId} not given" not in captured.err

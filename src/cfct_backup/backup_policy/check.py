@@ -579,7 +579,9 @@ def check_effective(effective: Mapping[str, Any], source: str = "(effective poli
 def load_policy(text: str, source: str, variables: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The policy document (placeholders substituted); raises BackupPolicyError on any error.
 
-    The document may be partial (a child policy that relies on its parents)."""
+    The document may be partial (a child policy that relies on its parents). A placeholder that
+    `variables` does not give takes its stand-in from PLACEHOLDER_DEFAULTS (valid in shape, not a
+    real account or Region): pass every placeholder when the values matter."""
     data, problems = check_document(text, source, variables, standalone=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors or data is None:

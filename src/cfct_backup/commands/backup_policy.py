@@ -9,12 +9,14 @@ from pathlib import Path
 
 # the engine is plain Python (json, re): cheap enough to import with the CLI
 from cfct_backup.backup_policy import (
+    PLACEHOLDER_DEFAULTS,
     backup_plans,
     check_document,
     check_effective,
     expand_variables,
     merge_policies,
 )
+from cfct_backup.backup_policy.parse import PLACEHOLDER_RE
 from cfct_backup.problems import Problem, has_errors
 
 HELP = "Check backup policies, or print the effective policy of files given from the root down."
@@ -74,6 +76,19 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), None, "error", "BKP000", f"cannot read: {exc}"))
             continue
+        if args.action == "effective":
+            for name in sorted(set(PLACEHOLDER_RE.findall(text)) - set(variables) - {"AWS::Partition"}):
+                if name in PLACEHOLDER_DEFAULTS:
+                    problems.append(
+                        Problem(
+                            str(path),
+                            None,
+                            "warning",
+                            "BKP024",
+                            f"${{{name}}} not given (--var {name}=...): using the stand-in"
+                            f" {PLACEHOLDER_DEFAULTS[name]}",
+                        )
+                    )
         standalone = args.action == "check" and not args.partial
         doc, found = check_document(text, str(path), variables, standalone=standalone)
         problems.extend(found)
