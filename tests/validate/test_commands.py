@@ -133,11 +133,14 @@ def test_backup_policy_effective_reports_what_a_parent_forbids(
     assert "ou.json: warning BKP030 plans.Other: not added" in captured.err
 
 
-def test_backup_policy_effective_warns_about_stand_in_placeholders(
+def test_backup_policy_effective_leaves_placeholders_without_values(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     valid = str(POLICIES / "valid.json")
     assert main(["backup-policy", "effective", valid, "--var", "BunkerAccountId=999999999999"]) == 0
     captured = capsys.readouterr()
-    assert "999999999999" in captured.out and "111111111111" not in captured.out
-    assert "${HomeRegion} not given" in captured.err and "BunkerAccountId} not given" not in captured.err
+    regions = json.loads(captured.out)["plans"]["daily"]["regions"]
+    assert regions == ["${HomeRegion}", "${DrRegion}"]
+    assert "999999999999" in captured.out and "${BunkerAccountId}" not in captured.out
+    assert "${HomeRegion} not given (--var HomeRegion=...): left as it is" in captured.err
+    assert "BunkerAccountId} not given" not in captured.err

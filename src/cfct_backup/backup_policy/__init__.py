@@ -13,12 +13,12 @@ from cfct_backup.backup_policy.check import (
     load_policy,
 )
 from cfct_backup.backup_policy.merge import effective_policy, expand_variables, merge_policies
-from cfct_backup.backup_policy.parse import PLACEHOLDER_DEFAULTS, BackupPolicyError, substitute
+from cfct_backup.backup_policy.parse import KNOWN_PLACEHOLDERS, BackupPolicyError, substitute
 from cfct_backup.backup_policy.plans import backup_plans
 
 __all__ = [
+    "KNOWN_PLACEHOLDERS",
     "MAX_POLICY_CHARS",
-    "PLACEHOLDER_DEFAULTS",
     "BackupPolicyError",
     "backup_plans",
     "check_document",

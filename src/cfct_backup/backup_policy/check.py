@@ -20,6 +20,7 @@ from typing import Any
 
 from cfct_backup.backup_policy.merge import merge_policies
 from cfct_backup.backup_policy.parse import (
+    KNOWN_PLACEHOLDERS,
     BackupPolicyError,
     Located,
     parse_json,
@@ -53,11 +54,12 @@ MAX_CONTINUOUS_DAYS = 35
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
 VAULT_NAME_RE = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
-REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+# a Region code, or a project placeholder that stands for one (left unsubstituted when checking)
+REGION_RE = re.compile(r"^([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d|\$\{(HomeRegion|DrRegion)\})$")
 VARIABLE_RE = re.compile(r"\$(?!\{)([A-Za-z_]\w*)")
 AWS_VARIABLES = ("account", "region")
-ACCOUNT_RE = r"(\d{12}|\$account)"
-REGION_PART = r"([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d|\$region)"
+ACCOUNT_RE = r"(\d{12}|\$account|\$\{BunkerAccountId\})"
+REGION_PART = r"([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d|\$region|\$\{(HomeRegion|DrRegion)\})"
 VAULT_ARN_RE = re.compile(
     rf"^arn:aws[a-z-]*:backup:{REGION_PART}:{ACCOUNT_RE}:backup-vault:[a-zA-Z0-9\-_.]{{2,50}}$"
 )
@@ -535,8 +537,9 @@ def check_document(
     locate = Located(substituted)
     for name in missing:
         line = text.count("\n", 0, max(text.find("${" + name + "}"), 0)) + 1
+        known = ", ".join(f"${{{k}}}" for k in KNOWN_PLACEHOLDERS)
         problems.append(
-            Problem(source, line, "error", "BKP024", f"unknown placeholder ${{{name}}} (no value for it)")
+            Problem(source, line, "error", "BKP024", f"unknown placeholder ${{{name}}} (known: {known})")
         )
     data, parse_problems = parse_json(substituted, source)
     problems.extend(parse_problems)
@@ -579,9 +582,8 @@ def check_effective(effective: Mapping[str, Any], source: str = "(effective poli
 def load_policy(text: str, source: str, variables: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The policy document (placeholders substituted); raises BackupPolicyError on any error.
 
-    The document may be partial (a child policy that relies on its parents). A placeholder that
-    `variables` does not give takes its stand-in from PLACEHOLDER_DEFAULTS (valid in shape, not a
-    real account or Region): pass every placeholder when the values matter."""
+    The document may be partial (a child policy that relies on its parents). A project
+    placeholder that `variables` does not give stays in the document as `${Name}`."""
     data, problems = check_document(text, source, variables, standalone=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors or data is None:

@@ -10,14 +10,16 @@ from typing import Any
 from cfct_backup.problems import Problem, Severity
 
 # Placeholders the project's policy files may carry (docs/conventions.md); the generated stack turns
-# them into Fn::Sub parameters. When checking without an organization description, these stand-ins
-# keep the document checkable (they are syntactically what the real values are).
-PLACEHOLDER_DEFAULTS: dict[str, str] = {
-    "BunkerAccountId": "111111111111",
-    "HomeRegion": "us-east-1",
-    "DrRegion": "us-west-2",
-    "AWS::Partition": "aws",
+# them into Fn::Sub parameters. Without a value they stay in the document as they are, and the
+# checks accept them where their value would go (an account ID, a Region); only the partition has a
+# default, since the commercial partition is where a placeholder-free reading makes sense.
+KNOWN_PLACEHOLDERS: dict[str, str] = {
+    "BunkerAccountId": "account",
+    "HomeRegion": "region",
+    "DrRegion": "region",
+    "AWS::Partition": "partition",
 }
+DEFAULT_PARTITION = "aws"
 PLACEHOLDER_RE = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -67,20 +69,23 @@ def dotted(path: Sequence[str]) -> str:
 
 
 def substitute(text: str, variables: Mapping[str, str] | None) -> tuple[str, list[str]]:
-    """Replace `${Name}` placeholders; returns the new text and the names nobody supplied."""
-    values = dict(PLACEHOLDER_DEFAULTS)
+    """Replace `${Name}` placeholders that have a value; returns the text and the unknown names.
+
+    Known placeholders without a value stay as they are (`${AWS::Partition}` becomes "aws")."""
+    values: dict[str, str] = {"AWS::Partition": DEFAULT_PARTITION}
     if variables:
         values.update(variables)
-    missing: list[str] = []
+    unknown: list[str] = []
 
     def repl(match: re.Match[str]) -> str:
         name = match.group(1)
         if name in values:
             return values[name]
-        missing.append(name)
+        if name not in KNOWN_PLACEHOLDERS:
+            unknown.append(name)
         return match.group(0)
 
-    return PLACEHOLDER_RE.sub(repl, text), missing
+    return PLACEHOLDER_RE.sub(repl, text), unknown
 
 
 def parse_json(text: str, source: str) -> tuple[Any, list[Problem]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 # the engine is plain Python (json, re): cheap enough to import with the CLI
 from cfct_backup.backup_policy import (
-    PLACEHOLDER_DEFAULTS,
+    KNOWN_PLACEHOLDERS,
     backup_plans,
     check_document,
     check_effective,
@@ -78,15 +78,14 @@ def run(args: argparse.Namespace) -> int:
             continue
         if args.action == "effective":
             for name in sorted(set(PLACEHOLDER_RE.findall(text)) - set(variables) - {"AWS::Partition"}):
-                if name in PLACEHOLDER_DEFAULTS:
+                if name in KNOWN_PLACEHOLDERS:
                     problems.append(
                         Problem(
                             str(path),
                             None,
                             "warning",
                             "BKP024",
-                            f"${{{name}}} not given (--var {name}=...): using the stand-in"
-                            f" {PLACEHOLDER_DEFAULTS[name]}",
+                            f"${{{name}}} not given (--var {name}=...): left as it is",
                         )
                     )
         standalone = args.action == "check" and not args.partial
