@@ -45,7 +45,7 @@ def error_code(exc: BaseException) -> str:
 
 @dataclass
 class _Creds:
-    session: boto3.Session
+    keys: dict[str, str]
     expires: float
 
 
@@ -84,13 +84,21 @@ class SessionFactory:
         self._creds: dict[str, _Creds] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
+        self._create_lock = threading.Lock()
         self._account_locks: dict[str, threading.Lock] = {}
 
     def role_arn(self, account_id: str) -> str:
         return f"arn:{self.partition}:iam::{account_id}:role/{self.role_name}"
 
-    def _new_client(self, session: boto3.Session, service: str, region: str | None) -> Any:
-        client = session.client(service, region_name=region, config=self.boto_config)  # type: ignore[call-overload]
+    def _new_client(self, service: str, region: str | None, creds: _Creds | None = None) -> Any:
+        # Clients come from the one base session, with explicit credentials for other accounts:
+        # creating a client from a fresh boto3.Session reloads the service models (~150 ms), from the
+        # shared one it costs a few ms. botocore's session is not thread-safe: serialise creation.
+        keys = creds.keys if creds is not None else {}
+        with self._create_lock:
+            client = self.base.client(  # type: ignore[call-overload]
+                service, region_name=region, config=self.boto_config, **keys
+            )
         if self.on_client is not None:
             self.on_client(client)
         return client
@@ -100,10 +108,10 @@ class SessionFactory:
         key = ("", service, region or "")
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._new_client(self.base, service, region)
+                self._clients[key] = self._new_client(service, region)
             return self._clients[key]
 
-    def _assume(self, account_id: str, *, retry_access_denied: bool) -> boto3.Session:
+    def _assume(self, account_id: str, *, retry_access_denied: bool) -> _Creds:
         sts = self.home_client("sts")
         arn = self.role_arn(account_id)
         attempts = self.assume_attempts if retry_access_denied else 1
@@ -121,27 +129,37 @@ class SessionFactory:
                 continue
             c = creds["Credentials"]
             self._creds[account_id] = _Creds(
-                boto3.Session(
-                    aws_access_key_id=c["AccessKeyId"],
-                    aws_secret_access_key=c["SecretAccessKey"],
-                    aws_session_token=c["SessionToken"],
-                ),
+                {
+                    "aws_access_key_id": c["AccessKeyId"],
+                    "aws_secret_access_key": c["SecretAccessKey"],
+                    "aws_session_token": c["SessionToken"],
+                },
                 time.time() + 3000,
             )
-            return self._creds[account_id].session
+            return self._creds[account_id]
         raise RoleNotReady(account_id, arn, attempts, last)
 
-    def session(self, account_id: str, *, retry_access_denied: bool = True) -> boto3.Session:
-        """A session in `account_id` (assumed once, cached until shortly before expiry)."""
-        if account_id == self.home_account:
-            return self.base
+    def credentials(self, account_id: str, *, retry_access_denied: bool = True) -> _Creds:
+        """Credentials in `account_id` (assumed once, cached until shortly before expiry)."""
         with self._lock:
             lock = self._account_locks.setdefault(account_id, threading.Lock())
         with lock:
             cached = self._creds.get(account_id)
             if cached is not None and cached.expires > time.time():
-                return cached.session
+                return cached
             return self._assume(account_id, retry_access_denied=retry_access_denied)
+
+    def session(self, account_id: str, *, retry_access_denied: bool = True) -> boto3.Session:
+        """A boto3 session in `account_id` (for callers that want one; clients are cheaper via client())."""
+        if account_id == self.home_account:
+            return self.base
+        creds = self.credentials(account_id, retry_access_denied=retry_access_denied)
+        return boto3.Session(
+            aws_access_key_id=creds.keys["aws_access_key_id"],
+            aws_secret_access_key=creds.keys["aws_secret_access_key"],
+            aws_session_token=creds.keys["aws_session_token"],
+            region_name=self.base.region_name,
+        )
 
     def client(self, service: str, account_id: str, region: str | None = None, **kw: bool) -> Any:
         """A client for `service` in `account_id` / `region` through the automation role."""
@@ -153,8 +171,8 @@ class SessionFactory:
         cached = self._creds.get(account_id)
         if existing is not None and cached is not None and cached.expires > time.time():
             return existing
-        session = self.session(account_id, **kw)
-        client = self._new_client(session, service, region)
+        creds = self.credentials(account_id, **kw)
+        client = self._new_client(service, region, creds)
         with self._lock:
             self._clients[key] = client
         return client
