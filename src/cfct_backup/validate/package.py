@@ -427,14 +427,18 @@ def _unreferenced(root: Path, referenced: set[Path], templates: Iterable[Path]) 
     for path in templates:
         if path.resolve() not in referenced:
             out.append(
-                Problem(_rel(root, path), None, "warning", "PKG006", "not referenced by manifest.yaml")
+                Problem(
+                    _rel(root, path),
+                    None,
+                    "warning",
+                    "PKG006",
+                    "not deployed by manifest.yaml (CfCT lints it all the same)",
+                )
             )
     sdir = root / "policies" / "scp"
     for path in sorted(sdir.glob("*.json")) if sdir.is_dir() else []:
         if path.resolve() not in referenced:
-            out.append(
-                Problem(_rel(root, path), None, "warning", "PKG006", "not referenced by manifest.yaml")
-            )
+            out.append(Problem(_rel(root, path), None, "warning", "PKG006", "not attached by manifest.yaml"))
     return out
 
 
