@@ -138,26 +138,29 @@ def _target_checks(manifest: Manifest, org: _Org | None, where: str) -> list[Pro
 
 
 def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
-    per_target: dict[tuple[str, str], list[ManifestResource]] = defaultdict(list)
+    """At most 5 SCPs (and 5 RCPs) per root, OU or account, counted across the manifest."""
+    per_target: dict[tuple[str, str, str], list[ManifestResource]] = defaultdict(list)
     for res in manifest.resources:
-        if res.deploy_method != "scp":
+        if res.deploy_method not in ("scp", "rcp"):
             continue
+        method = res.deploy_method.upper()
         for ou in res.organizational_units:
-            per_target[("OU", ou)].append(res)
+            per_target[(method, "OU", ou)].append(res)
         for account in res.accounts:
-            per_target[("account", account)].append(res)
+            per_target[(method, "account", account)].append(res)
     problems: list[Problem] = []
-    for (kind, target), resources in sorted(per_target.items()):
+    for (method, kind, target), resources in sorted(per_target.items()):
         names = ", ".join(r.name for r in resources)
         last = resources[-1]
+        default = "FullAWSAccess" if method == "SCP" else "RCPFullAWSAccess"
         if len(resources) > MAX_POLICIES_PER_TARGET:
             problems.append(
                 Problem(
                     where,
                     last.line,
                     "error",
-                    "SCP020",
-                    f"{len(resources)} SCPs attached to {kind} '{target}' ({names});"
+                    f"{method}020",
+                    f"{len(resources)} {method}s attached to {kind} '{target}' ({names});"
                     f" Organizations allows {MAX_POLICIES_PER_TARGET} per target",
                 )
             )
@@ -167,9 +170,9 @@ def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
                     where,
                     last.line,
                     "warning",
-                    "SCP021",
-                    f"{len(resources)} SCPs on {kind} '{target}': no place left for FullAWSAccess"
-                    " or a Control Tower control SCP",
+                    f"{method}021",
+                    f"{len(resources)} {method}s on {kind} '{target}': no place left for {default}"
+                    + (" or a Control Tower control SCP" if method == "SCP" else ""),
                 )
             )
     return problems
