@@ -63,6 +63,7 @@ class _Org:
         from cfct_backup.organization import load_organization  # noqa: PLC0415 - only with --org
 
         org = load_organization(path)
+        self.org = org
         self.management_name = org.management.name
         self.management_id = org.management.id
         self.accounts = {a.name for a in (org.management, *org.accounts)}
@@ -178,6 +179,76 @@ def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
     return problems
 
 
+def _ssm_parameters(root: Path, manifest: Manifest, org: _Org | None, where: str) -> list[Problem]:
+    """Order and names of the SSM parameters the manifest reads with $[alfred_ssm_...].
+
+    CfCT deploys resources in manifest order and resolves a resource's helpers when it deploys it:
+    a parameter exported (export_outputs) by a later resource does not exist yet on a first run.
+    With --org, a /cfct-backup/ name must be one the project writes (docs/conventions.md)."""
+    problems: list[Problem] = []
+    exported_at: dict[str, int] = {}
+    for i, res in enumerate(manifest.resources):
+        for name, _value in res.export_outputs:
+            exported_at.setdefault(name, i)
+    known: set[str] | None = None
+    if org is not None:
+        from cfct_backup.organization import (  # noqa: PLC0415 - only with --org
+            OrganizationError,
+            config_parameters,
+            placeholder_ids,
+        )
+
+        try:
+            known = set(config_parameters(org.org, placeholder_ids(org.org)))
+        except (OrganizationError, KeyError, ValueError):
+            known = None
+        if known is not None:
+            known |= {f"/cfct-backup/artifacts/{n}" for n in ("bucket", "lambda-key", "lambda-version")}
+    for i, res in enumerate(manifest.resources):
+        values: list[tuple[str, int]] = []
+        if res.parameters is not None:
+            values = [(v, _resource_line(res, "parameters")) for _, v in res.parameters]
+        elif res.parameter_file is not None and (root / res.parameter_file).is_file():
+            data, _found = _parameter_file(root / res.parameter_file, res.parameter_file)
+            values = [(v, _resource_line(res, "parameter_file")) for v in (data or {}).values()]
+        for value, line in values:
+            for raw in value.split(","):
+                item = raw.strip()
+                if not (item.startswith("$[alfred_ssm_") and item.endswith("]")):
+                    continue
+                name = item[len("$[alfred_ssm_") : -1]
+                if name in exported_at and exported_at[name] >= i:
+                    later = manifest.resources[exported_at[name]].name
+                    problems.append(
+                        Problem(
+                            where,
+                            line,
+                            "error",
+                            "MAN027",
+                            f"{res.name}: reads {name}, which {later} exports"
+                            + (" itself" if exported_at[name] == i else " further down")
+                            + "; CfCT deploys in manifest order, so it does not exist yet on a first run",
+                        )
+                    )
+                elif (
+                    known is not None
+                    and name.startswith("/cfct-backup/")
+                    and name not in known
+                    and name not in exported_at
+                ):
+                    problems.append(
+                        Problem(
+                            where,
+                            line,
+                            "warning",
+                            "MAN028",
+                            f"{res.name}: reads {name}, which nothing writes (not a parameter of"
+                            " docs/conventions.md, not exported by the manifest)",
+                        )
+                    )
+    return problems
+
+
 def _parameter_file(path: Path, source: str) -> tuple[dict[str, str] | None, list[Problem]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -271,6 +342,24 @@ def _files_and_parameters(
             supplied = {}
         if supplied is None:
             continue
+        outputs = data.get("Outputs") if isinstance(data.get("Outputs"), dict) else {}
+        for name, value in res.export_outputs:
+            key = (
+                value[len("$[output_") : -1]
+                if value.startswith("$[output_") and value.endswith("]")
+                else None
+            )
+            if key is not None and key not in (outputs or {}):
+                problems.append(
+                    Problem(
+                        where,
+                        _resource_line(res, "export_outputs"),
+                        "error",
+                        "TPL012",
+                        f"{res.name}: export {name} reads output {key},"
+                        f" which {res.resource_file} does not have",
+                    )
+                )
         declared = template_parameters(data)
         line = _resource_line(res, "parameters" if res.parameters is not None else "parameter_file")
         for name in sorted(set(declared) - set(supplied)):
@@ -462,6 +551,7 @@ def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) 
     if manifest is not None:
         problems.extend(_target_checks(manifest, org_info, where))
         problems.extend(_scp_counts(manifest, where))
+        problems.extend(_ssm_parameters(root, manifest, org_info, where))
         file_problems, templates, referenced, policy_files = _files_and_parameters(root, manifest, where)
         problems.extend(file_problems)
         for path in templates:
