@@ -10,8 +10,10 @@ SDK packages, taken from this virtual environment. Each handler is imported the 
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -80,11 +82,28 @@ for name in ("aws_lambda_powertools", "crhelper", "boto3", "cfct_backup_automati
     m = sys.modules.get(name)
     out["origins"][name] = getattr(m, "__file__", None) if m else None
 out["site"] = [p for p in sys.path if "site-packages" in p]
+out["python"] = "%d.%d" % sys.version_info[:2]
 print(json.dumps(out))
 """
 
 
-def probe(location: Path, runtime: Path, handlers: list[str], env: dict[str, str]) -> dict[str, Any]:
+def interpreter(runtime: str | None) -> str:
+    """A Python of the Lambda runtime's version (`python3.12`) when this machine has one that runs."""
+    if runtime:
+        version = runtime.removeprefix("python")
+        candidates = sorted(glob.glob(str(Path.home() / f".pyenv/versions/{version}.*/bin/python{version}")))
+        candidates += [c for c in [shutil.which(f"python{version}")] if c]
+        for candidate in candidates:
+            check = [candidate, "-I", "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+            proc = subprocess.run(check, capture_output=True, text=True, check=False, timeout=30)
+            if proc.returncode == 0 and proc.stdout.strip() == version:
+                return candidate
+    return sys.executable
+
+
+def probe(
+    location: Path, runtime: Path, handlers: list[str], env: dict[str, str], python: str = sys.executable
+) -> dict[str, Any]:
     base_env = {
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
@@ -95,7 +114,7 @@ def probe(location: Path, runtime: Path, handlers: list[str], env: dict[str, str
         "PATH": "/usr/bin:/bin",
     }
     proc = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", PROBE, str(location), str(runtime), json.dumps(handlers)],
+        [python, "-I", "-S", "-c", PROBE, str(location), str(runtime), json.dumps(handlers)],
         capture_output=True,
         text=True,
         env={**base_env, **env},
@@ -164,7 +183,7 @@ def test_without_the_vendored_code_the_handlers_do_not_import(tree, tmp_path, ru
     assert "No module named 'aws_lambda_powertools'" in proc.stderr
 
 
-def real_handlers() -> tuple[list[str], dict[str, str]]:
+def real_handlers() -> tuple[list[str], dict[str, str], str | None]:
     if not LIFECYCLE_TEMPLATE.is_file():
         pytest.skip(f"{LIFECYCLE_TEMPLATE.relative_to(REPO)} not written yet")
     functions = template_functions(LIFECYCLE_TEMPLATE)
@@ -176,16 +195,23 @@ def real_handlers() -> tuple[list[str], dict[str, str]]:
         for props in functions.values()
         for key, value in ((props.get("Environment") or {}).get("Variables") or {}).items()
     }
-    return handlers, env
+    runtimes = {
+        str(props["Runtime"]) for props in functions.values() if isinstance(props.get("Runtime"), str)
+    }
+    assert len(runtimes) <= 1, f"one artifact, several runtimes: {runtimes}"
+    return handlers, env, next(iter(runtimes), None)
 
 
 @pytest.mark.parametrize("mode", ["zip", "unpacked"])
 def test_real_handlers_named_by_the_lifecycle_template_resolve(tmp_path, runtime_dir, mode):
-    handlers, env = real_handlers()
+    handlers, env, runtime = real_handlers()
     artifact, _ = build_lambda_zip(REPO, tmp_path / "out", SitePackagesSource())
     location = artifact.path if mode == "zip" else unpacked(artifact.path, tmp_path / "task")
-    result = probe(location, runtime_dir, handlers, env)
+    python = interpreter(runtime)  # the runtime's Python version where available, else this one
+    result = probe(location, runtime_dir, handlers, env, python)
     check(result, handlers, location, runtime_dir)
+    if python != sys.executable:
+        assert runtime is not None and result["python"] == runtime.removeprefix("python")
 
 
 def test_real_functions_use_a_python_runtime_the_vendored_code_supports():
@@ -196,3 +222,10 @@ def test_real_functions_use_a_python_runtime_the_vendored_code_supports():
         if isinstance(runtime, str):
             major, minor = runtime.removeprefix("python").split(".")
             assert (int(major), int(minor)) >= (3, 11), f"{name}: {runtime}"
+
+
+def test_pip_source_resolves_wheels_for_the_functions_runtime():
+    from cfct_backup.delivery.dependencies import PipSource
+
+    _handlers, _env, runtime = real_handlers()
+    assert runtime == f"python{PipSource().python_version}"

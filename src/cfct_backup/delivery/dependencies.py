@@ -164,7 +164,7 @@ class PipSource:
     """`pip install --target` of the pinned wheels: from the index, or from a wheel directory."""
 
     wheel_dir: Path | None = None
-    python_version: str = "3.11"
+    python_version: str = "3.12"  # the Runtime of templates/lifecycle-automation.yaml (a test checks)
     description: str = "pip"
 
     def __post_init__(self) -> None:
