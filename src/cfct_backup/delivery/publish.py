@@ -96,7 +96,8 @@ def _same_content(head: dict[str, Any] | None, artifact: Artifact) -> bool:
     metadata = head.get("Metadata") or {}
     if SHA256_METADATA in metadata:
         return bool(metadata[SHA256_METADATA] == artifact.sha256)
-    # Not uploaded by us: a single-part upload's ETag is the MD5 of the content.
+    # Not uploaded by us: a single-part SSE-S3 upload's ETag is the MD5 of the content. (An SSE-KMS
+    # object's ETag is not an MD5: it compares unequal and is uploaded once, with the metadata.)
     etag = str(head.get("ETag", "")).strip('"')
     return "-" not in etag and etag == _md5_hex(artifact.path)
 
