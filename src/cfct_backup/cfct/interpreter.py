@@ -185,9 +185,12 @@ class Interpreter:
         # the instance stays OUTDATED); a re-run does not try them again
         self._failed: set[tuple[str, str, str]] = set()
         self._reported: set[Finding] = set()  # a re-run prints only what is new
+        self._changes_only = False
 
     # ---- entry point ---------------------------------------------------------------------------
-    def deploy(self) -> DeploymentResult:
+    def deploy(self, *, changes_only: bool = False) -> DeploymentResult:
+        """Deploy every resource; `changes_only` prints only what this run changed (a re-run)."""
+        self._changes_only = changes_only
         result = DeploymentResult()
         org = self.clients.client("organizations", self._mgmt, self.region)
         view = OrgView.read(org)
@@ -294,7 +297,8 @@ class Interpreter:
         policy_type = (
             "SERVICE_CONTROL_POLICY" if resource.deploy_method == "scp" else "RESOURCE_CONTROL_POLICY"
         )
-        self.progress(f"  {resource.deploy_method.upper()} {resource.name}")
+        if not self._changes_only:
+            self.progress(f"  {resource.deploy_method.upper()} {resource.name}")
         text = self._read(resource, resource.resource_file, result)
         if text is None:
             return
@@ -334,6 +338,8 @@ class Interpreter:
                 for t in page["Targets"]
             }
             if ou_id not in attached:
+                if self._changes_only:
+                    self.progress(f"  {resource.deploy_method.upper()} {resource.name}: attached to {ou}")
                 try:
                     org.attach_policy(PolicyId=policy_id, TargetId=ou_id)
                 except org.exceptions.ClientError as exc:
@@ -369,7 +375,8 @@ class Interpreter:
         name = STACK_SET_PREFIX + resource.name
         regions = list(resource.regions) or [self.region]
         accounts = self._target_accounts(resource, view, result)
-        self.progress(f"  STACK SET {name}: {len(accounts)} account(s) x {', '.join(regions)}")
+        if not self._changes_only:
+            self.progress(f"  STACK SET {name}: {len(accounts)} account(s) x {', '.join(regions)}")
         template = self._read(resource, resource.resource_file, result)
         parameters = self._parameters(resource, result)
         if template is None or parameters is None:
@@ -416,6 +423,8 @@ class Interpreter:
                 r for r in regions if (account, r) not in existing and (name, account, r) not in self._failed
             ]
             if missing:
+                if self._changes_only:
+                    self.progress(f"  STACK SET {name}: new instance(s) in {account} x {', '.join(missing)}")
                 try:
                     cfn.create_stack_instances(StackSetName=name, Accounts=[account], Regions=missing)
                 except Exception as exc:  # noqa: BLE001 - the emulator's CloudFormation may raise anything

@@ -352,7 +352,22 @@ def _short_regions(regions: list[RegionStatus], attr: str) -> str:
 
 
 def render_table(report: Report) -> str:
-    headers = ["account", "id", "ou", "state", "vault", "cmk", "lock", "policy", "plans", "copies", "regions"]
+    headers = [
+        "account",
+        "id",
+        "ou",
+        "state",
+        "vault",
+        "cmk",
+        "lock",
+        "policy",
+        "plans",
+        "copies",
+        "regions",
+        "enrolment",
+    ]
+    all_plans = [p for a in report.accounts for p in a.plans]
+    prefix = "cfct-backup-" if all_plans and all(p.startswith("cfct-backup-") for p in all_plans) else ""
     rows: list[list[str]] = []
     for a in report.accounts:
         vault = _short_regions(a.regions, "vault")
@@ -369,14 +384,19 @@ def render_table(report: Report) -> str:
                 "/".join("yes" if r.access_policy else "no" for r in a.regions)
                 if a.regions and a.role != "bunker"
                 else "-",
-                ",".join(a.plans) or "-",
+                ",".join(p[len(prefix) :] for p in a.plans) or "-",
                 str(len(a.copy_destinations)) if a.in_scope else "-",
                 ",".join(r.region for r in a.regions) or "-",
+                a.enrolment or "-",
             ]
         )
         del vault
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    if prefix:
+        headers_note = f"(plans without their {prefix!r} prefix; vault/cmk/lock/policy per Region, in order)"
+    else:
+        headers_note = "(vault/cmk/lock/policy per Region, in order)"
     lines.append("  ".join("-" * w for w in widths))
     lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
     for a in report.accounts:
@@ -386,6 +406,7 @@ def render_table(report: Report) -> str:
             lines.append(f"  GAP {a.name}: {gap}")
     for f in report.findings:
         lines.append(f"  {f.level.upper()} deployment {f.resource}: {f.message}")
+    lines.append(headers_note)
     protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "

@@ -226,7 +226,7 @@ class Simulation:
                     f"  Account Factory: {vend.name} ({ids.accounts[vend.name]}) vended into {vend.ou}"
                 )
             self.progress("[4/6] lifecycle trigger: re-running the CfCT pipeline for new accounts")
-            result = interpreter.deploy()
+            result = interpreter.deploy(changes_only=True)
             self.merge(result)
             self.step("vend", "  pipeline re-run done")
 
@@ -293,6 +293,8 @@ def _describe(result: Any) -> str:
     if isinstance(result, Mapping):
         keys = ("action", "state", "reason", "message")
         parts = [f"{k}={result[k]}" for k in keys if result.get(k)]
+        if not parts:  # a summary: its counts
+            parts = [f"{k}={v}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool)]
         return ", ".join(parts) or json.dumps(result, default=str)[:200]
     return str(result)[:200]
 
