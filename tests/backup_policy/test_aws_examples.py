@@ -46,7 +46,7 @@ def codes(name: str, text: str | None = None) -> list[str]:
 def test_syntax_example_is_a_valid_complete_policy_and_gives_one_plan_per_listed_region() -> None:
     assert codes("syntax_complete.json") == []
     eff = effective_policy([load("syntax_complete.json")])
-    plan = eff["plans"]["PII_Backup_Plan"]
+    plan = eff["plans"]["pii_backup_plan"]
     assert plan["regions"] == ["us-east-1", "eu-north-1"]  # @@append onto nothing
     assert set(plan["rules"]) == {"my_hourly_rule"}  # rule names: case-insensitive, shown lower case
     assert plan["backup_plan_tags"] == {"stage": {"tag_key": "Stage", "tag_value": "Beta"}}
@@ -62,6 +62,7 @@ def test_syntax_example_is_a_valid_complete_policy_and_gives_one_plan_per_listed
         "arn:aws:backup:us-east-1:111111111111:backup-vault:My_Tertiary_Vault",
     ]
     assert created["Selections"][0]["IamRoleArn"] == "arn:aws:iam::123456789012:role/MyIamRole"
+    assert created["BackupPlanName"] == "pii_backup_plan"
     assert created["AdvancedBackupSettings"] == [
         {"ResourceType": "EC2", "BackupOptions": {"WindowsVSS": "enabled"}}
     ]
@@ -75,10 +76,10 @@ def test_syntax_example_is_a_valid_complete_policy_and_gives_one_plan_per_listed
 def test_backup_example_1_parent_only() -> None:
     assert codes("ex1_parent.json") == []  # 180/270 and 30/120 respect the 90-day cold rule
     eff = effective_policy([load("ex1_parent.json")])
-    rule = eff["plans"]["PII_Backup_Plan"]["rules"]["hourly"]
+    rule = eff["plans"]["pii_backup_plan"]["rules"]["hourly"]
     # Guide prints regions ["us-east-1", "ap-northeast-3", "eu-north-1"]: the input assigns
     # ap-northeast-2 (not -3) and lists it first. @@assign keeps the given list and order.
-    assert eff["plans"]["PII_Backup_Plan"]["regions"] == ["ap-northeast-2", "us-east-1", "eu-north-1"]
+    assert eff["plans"]["pii_backup_plan"]["regions"] == ["ap-northeast-2", "us-east-1", "eu-north-1"]
     # Guide prints "cron(0 0/1 ? * * *)" and start window "60": the input says cron(0 5/1 ? * * *)
     # and 480. It also drops complete_backup_window_minutes (10080) from the result.
     assert rule["schedule_expression"] == "cron(0 5/1 ? * * *)"
@@ -100,7 +101,7 @@ def test_backup_example_1_parent_only() -> None:
             "lifecycle": {"move_to_cold_storage_after_days": "30", "delete_after_days": "120"},
         },
     }
-    assert eff["plans"]["PII_Backup_Plan"]["selections"] == {
+    assert eff["plans"]["pii_backup_plan"]["selections"] == {
         "tags": {
             "datatype": {
                 # Guide prints this one expanded (123456789012) but leaves $account in the copy
@@ -111,9 +112,9 @@ def test_backup_example_1_parent_only() -> None:
             }
         }
     }
-    assert eff["plans"]["PII_Backup_Plan"]["advanced_backup_settings"] == {"ec2": {"WindowsVSS": "enabled"}}
+    assert eff["plans"]["pii_backup_plan"]["advanced_backup_settings"] == {"ec2": {"WindowsVSS": "enabled"}}
     expanded = expand_variables(eff, "123456789012", "us-east-1")
-    sel = expanded["plans"]["PII_Backup_Plan"]["selections"]["tags"]["datatype"]
+    sel = expanded["plans"]["pii_backup_plan"]["selections"]["tags"]["datatype"]
     assert sel["iam_role_arn"] == "arn:aws:iam::123456789012:role/MyIamRole"
 
 
@@ -122,8 +123,10 @@ def test_backup_example_1_parent_only() -> None:
 
 def test_backup_example_2_parent_and_child_give_two_plans() -> None:
     eff = effective_policy([load("ex2_parent.json"), load("ex2_child.json")])
-    assert list(eff["plans"]) == ["PII_Backup_Plan", "Monthly_Backup_Plan"]
-    pii = eff["plans"]["PII_Backup_Plan"]
+    # the guide prints the plan names as written; AWS shows them in lower case (see the
+    # DescribeEffectivePolicy test at the end)
+    assert list(eff["plans"]) == ["pii_backup_plan", "monthly_backup_plan"]
+    pii = eff["plans"]["pii_backup_plan"]
     assert pii["regions"] == ["us-east-1", "ap-northeast-3", "eu-north-1"]
     # Guide prints lifecycle {"to_delete_after_days": "2", "move_to_cold_storage_after_days": "180"}
     # for the parent's rule: the parent says cold 28, delete 180 (its copy action shows 28/180).
@@ -135,7 +138,7 @@ def test_backup_example_2_parent_and_child_give_two_plans() -> None:
     # resolved in an effective policy.
     copy = pii["rules"]["hourly"]["copy_actions"]["arn:aws:backup:us-east-1:$account:vault:secondary_vault"]
     assert copy["target_backup_vault_arn"] == "arn:aws:backup:us-east-1:$account:vault:secondary_vault"
-    monthly = eff["plans"]["Monthly_Backup_Plan"]
+    monthly = eff["plans"]["monthly_backup_plan"]
     assert monthly["regions"] == ["us-east-1", "eu-central-1"]
     assert monthly["rules"]["monthly"]["lifecycle"] == {
         "move_to_cold_storage_after_days": "30",
@@ -170,11 +173,11 @@ def test_backup_example_3_parent_locks_everything_and_child_policies_are_ignored
     eff, warnings = merge_policies([parent, child, new_plan_child], sources=["root", "ou", "account"])
     alone = effective_policy([parent])
     assert eff == alone  # "If any child backup policies exist, they are ignored"
-    assert list(eff["plans"]) == ["PII_Backup_Plan"]  # "Nor can a child policy add additional plans"
+    assert list(eff["plans"]) == ["pii_backup_plan"]  # "Nor can a child policy add additional plans"
     assert {w.code for w in warnings} == {"BKP030"}
     assert any(w.path == "account" and "Monthly_Backup_Plan" in w.message for w in warnings)
     assert any(w.path == "ou" and "plans.PII_Backup_Plan.regions" in w.message for w in warnings)
-    rule = eff["plans"]["PII_Backup_Plan"]["rules"]["hourly"]
+    rule = eff["plans"]["pii_backup_plan"]["rules"]["hourly"]
     assert rule["schedule_expression"] == "cron(0 0/1 ? * * *)"
     # Guide prints the rule's lifecycle as to_delete 2 / cold 180: the parent says cold 28 /
     # to_delete 180.
@@ -214,9 +217,11 @@ def test_backup_example_4_parent_locks_one_plan_but_lets_children_add_plans() ->
     child = load("ex2_child.json")  # defines a new plan
     meddler = load("ex5_child.json")  # tries to change the locked plan
     eff, warnings = merge_policies([parent, [child, meddler]], sources=["root", "account"])
-    assert list(eff["plans"]) == ["PII_Backup_Plan", "Monthly_Backup_Plan"]
-    assert eff["plans"]["PII_Backup_Plan"] == effective_policy([parent])["plans"]["PII_Backup_Plan"]
-    assert eff["plans"]["Monthly_Backup_Plan"]["regions"] == ["us-east-1", "eu-central-1"]
+    # the guide prints the plan names as written; AWS shows them in lower case (see the
+    # DescribeEffectivePolicy test at the end)
+    assert list(eff["plans"]) == ["pii_backup_plan", "monthly_backup_plan"]
+    assert eff["plans"]["pii_backup_plan"] == effective_policy([parent])["plans"]["pii_backup_plan"]
+    assert eff["plans"]["monthly_backup_plan"]["regions"] == ["us-east-1", "eu-central-1"]
     assert warnings and all(w.code == "BKP030" and "PII_Backup_Plan" in w.message for w in warnings)
 
 
@@ -225,7 +230,7 @@ def test_backup_example_4_parent_locks_one_plan_but_lets_children_add_plans() ->
 
 def test_backup_example_5_child_overrides_parent_settings() -> None:
     eff = effective_policy([load("ex5_parent.json"), load("ex5_child.json")])
-    plan = eff["plans"]["PII_Backup_Plan"]
+    plan = eff["plans"]["pii_backup_plan"]
     assert plan["regions"] == ["us-west-2", "eu-central-1"]  # @@assign replaces the whole list
     rule = plan["rules"]["hourly"]
     assert rule["schedule_expression"] == "cron(0 0/2 ? * * *)"
@@ -421,3 +426,72 @@ def test_inheritance_example_6_first_attached_policy_wins_at_the_same_level() ->
     assert effective_policy([[policy_k, policy_j]])["tags"]["project"]["tag_key"] == "project"
     # ...but a lower level may still overwrite it
     assert effective_policy([[policy_j, policy_k], policy_k])["tags"]["project"]["tag_key"] == "project"
+
+
+# ------------------------------------------------------------------ "Viewing effective backup policies"
+
+# The page prints what `aws organizations describe-effective-policy` returned, without the input.
+# The output is example 1's parent with a few differences it shows itself (one tag value, a copy
+# action to "secondary-vault" without target_backup_vault_arn and lifecycle 10/100); this is that
+# policy. Unlike the syntax page's printed results, this output is exactly what the rules give:
+# ap-northeast-2, cron(0 5/1 ...), 480/10080 minutes, 180/270 days, $account kept, and every
+# identifier in lower case, the plan name included.
+DESCRIBED_INPUT = {
+    "plans": {
+        "PII_Backup_Plan": {
+            "regions": {"@@assign": ["ap-northeast-2", "us-east-1", "eu-north-1"]},
+            "rules": {
+                "Hourly": {
+                    "schedule_expression": {"@@assign": "cron(0 5/1 ? * * *)"},
+                    "start_backup_window_minutes": {"@@assign": "480"},
+                    "complete_backup_window_minutes": {"@@assign": "10080"},
+                    "lifecycle": {
+                        "move_to_cold_storage_after_days": {"@@assign": "180"},
+                        "delete_after_days": {"@@assign": "270"},
+                    },
+                    "target_backup_vault_name": {"@@assign": "FortKnox"},
+                    "copy_actions": {
+                        "arn:aws:backup:us-east-1:$account:backup-vault:secondary-vault": {
+                            "lifecycle": {
+                                "move_to_cold_storage_after_days": {"@@assign": "10"},
+                                "delete_after_days": {"@@assign": "100"},
+                            }
+                        }
+                    },
+                }
+            },
+            "selections": {
+                "tags": {
+                    "datatype": {
+                        "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/MyIamRole"},
+                        "tag_key": {"@@assign": "dataType"},
+                        "tag_value": {"@@assign": ["PII"]},
+                    }
+                }
+            },
+        }
+    }
+}
+DESCRIBED_POLICY_CONTENT = (
+    '{"plans":{"pii_backup_plan":{"regions":["ap-northeast-2","us-east-1","eu-north-1"],'
+    '"selections":{"tags":{"datatype":{"iam_role_arn":"arn:aws:iam::$account:role/MyIamRole",'
+    '"tag_value":["PII"],"tag_key":"dataType"}}},"rules":{"hourly":{"complete_backup_window_minutes":'
+    '"10080","target_backup_vault_name":"FortKnox","start_backup_window_minutes":"480",'
+    '"schedule_expression":"cron(0 5/1 ? * * *)","lifecycle":{"move_to_cold_storage_after_days":"180",'
+    '"delete_after_days":"270"},"copy_actions":{"arn:aws:backup:us-east-1:$account:backup-vault:'
+    'secondary-vault":{"lifecycle":{"move_to_cold_storage_after_days":"10","delete_after_days":"100"}}}}}}}}'
+)
+
+
+def test_describe_effective_policy_output_printed_in_the_guide() -> None:
+    assert effective_policy([DESCRIBED_INPUT]) == json.loads(DESCRIBED_POLICY_CONTENT)
+    # the input is a valid policy; its copy action sits exactly on the 90-day line (10 + 90 = 100)
+    problems = check_policy(json.dumps(DESCRIBED_INPUT), "described.json")
+    assert [p.code for p in problems] == ["BKP025"]  # no target_backup_vault_arn: a warning
+    (plan,) = backup_plans(effective_policy([DESCRIBED_INPUT]), "123456789012", "ap-northeast-2")
+    assert plan["Rules"][0]["CopyActions"] == [
+        {
+            "DestinationBackupVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:secondary-vault",
+            "Lifecycle": {"MoveToColdStorageAfterDays": 10, "DeleteAfterDays": 100},
+        }
+    ]

@@ -91,7 +91,7 @@ def test_backup_policy_effective_prints_json(capsys: pytest.CaptureFixture[str])
     files = [str(EXAMPLES / "syntax_complete.json")]
     assert main(["backup-policy", "effective", *files, "--account", "123456789012"]) == 0
     out = json.loads(capsys.readouterr().out)
-    role = out["plans"]["PII_Backup_Plan"]["selections"]["tags"]["my_backup_assignment"]["iam_role_arn"]
+    role = out["plans"]["pii_backup_plan"]["selections"]["tags"]["my_backup_assignment"]["iam_role_arn"]
     assert role == "arn:aws:iam::123456789012:role/MyIamRole"
     args = [
         "backup-policy",
@@ -105,7 +105,7 @@ def test_backup_policy_effective_prints_json(capsys: pytest.CaptureFixture[str])
     ]
     assert main(args) == 0
     (plan,) = json.loads(capsys.readouterr().out)
-    assert plan["BackupPlanName"] == "PII_Backup_Plan"
+    assert plan["BackupPlanName"] == "pii_backup_plan"
 
 
 def test_backup_policy_effective_names_file_and_path_of_errors(capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,7 +129,7 @@ def test_backup_policy_effective_reports_what_a_parent_forbids(
     (tmp_path / "ou.json").write_text(json.dumps(child))
     assert main(["backup-policy", "effective", str(tmp_path / "root.json"), str(tmp_path / "ou.json")]) == 0
     captured = capsys.readouterr()
-    assert list(json.loads(captured.out)["plans"]) == ["PII_Backup_Plan"]
+    assert list(json.loads(captured.out)["plans"]) == ["pii_backup_plan"]
     assert "ou.json: warning BKP030 plans.Other: not added" in captured.err
 
 

@@ -132,7 +132,10 @@ PLAN = Fixed(
     },
     required=("regions", "rules", "selections"),
 )
-POLICY = Fixed({"plans": Named(PLAN, case_insensitive=False, what="plan name")}, required=("plans",))
+# Plan names are shown in lower case in an effective policy: the DescribeEffectivePolicy output
+# printed in the guide ("Viewing effective backup policies") has "pii_backup_plan" for the plan
+# its examples call "PII_Backup_Plan".
+POLICY = Fixed({"plans": Named(PLAN, what="plan name")}, required=("plans",))
 
 
 def child_spec(spec: Spec | None, key: str) -> Spec | None:
