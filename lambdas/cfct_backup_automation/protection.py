@@ -16,6 +16,7 @@ Everything the automation does not own is reported as a Gap with the owner that 
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -205,9 +206,8 @@ def effective_plans(orgs: Any, account_id: str) -> dict[str, Any] | None:
     return plans if isinstance(plans, dict) else {}
 
 
-def check_backup_policy(orgs: Any, cfg: Config, account_id: str) -> list[Gap]:
-    """The effective backup policy (management account call) contains the expected plans."""
-    plans = effective_plans(orgs, account_id)
+def policy_gaps(plans: dict[str, Any] | None, cfg: Config, account_id: str) -> list[Gap]:
+    """Gaps of an account whose effective backup policy has these plans (None: no policy)."""
     if not plans:
         return [
             Gap(
@@ -229,3 +229,50 @@ def check_backup_policy(orgs: Any, cfg: Config, account_id: str) -> list[Gap]:
             )
         ]
     return []
+
+
+def check_backup_policy(orgs: Any, cfg: Config, account_id: str) -> list[Gap]:
+    """The effective backup policy (management account call) contains the expected plans."""
+    return policy_gaps(effective_plans(orgs, account_id), cfg, account_id)
+
+
+class PolicyIndex:
+    """Effective backup plans for a sweep, with one DescribeEffectivePolicy per OU, not per account.
+
+    An account's effective policy is what it inherits (root and OUs above it) plus what is attached
+    to the account itself. Accounts of one OU with no backup policy of their own therefore share
+    one effective policy: it is read once for the OU (through one of its accounts); accounts that
+    are a direct target of a backup policy are read individually. Plan names do not depend on
+    `$account`/`$region`, which are the only per-account differences in the content.
+    """
+
+    def __init__(self, orgs: Any) -> None:
+        self.orgs = orgs
+        self.direct: set[str] = set()
+        policies = orgs.get_paginator("list_policies").paginate(Filter="BACKUP_POLICY")
+        targets = orgs.get_paginator("list_targets_for_policy")
+        for page in policies:
+            for policy in page.get("Policies", []):
+                for tpage in targets.paginate(PolicyId=policy["Id"]):
+                    self.direct.update(
+                        t["TargetId"] for t in tpage.get("Targets", []) if t.get("Type") == "ACCOUNT"
+                    )
+        self._by_ou: dict[str, dict[str, Any] | None] = {}
+        self._lock = threading.Lock()
+        self._ou_locks: dict[str, threading.Lock] = {}
+        self.calls = 0
+
+    def plans(self, account_id: str, ou_id: str | None) -> dict[str, Any] | None:
+        if ou_id is None or account_id in self.direct:
+            self.calls += 1
+            return effective_plans(self.orgs, account_id)
+        with self._lock:
+            lock = self._ou_locks.setdefault(ou_id, threading.Lock())
+        with lock:
+            if ou_id not in self._by_ou:
+                self.calls += 1
+                self._by_ou[ou_id] = effective_plans(self.orgs, account_id)
+            return self._by_ou[ou_id]
+
+    def gaps(self, cfg: Config, account_id: str, ou_id: str | None) -> list[Gap]:
+        return policy_gaps(self.plans(account_id, ou_id), cfg, account_id)

@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 from cfct_backup_automation import bunker, inventory
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.log import logger
-from cfct_backup_automation.protection import RERUN, Gap, Mode, check_backup_policy, check_region
+from cfct_backup_automation.protection import RERUN, Gap, Mode, PolicyIndex, check_backup_policy, check_region
 from cfct_backup_automation.ratelimit import RateLimiter
 from cfct_backup_automation.sessions import RoleNotReady, SessionFactory, error_code
 from cfct_backup_automation.telemetry import Telemetry
@@ -183,6 +183,7 @@ def reconcile_account(
     instances: set[tuple[str, str]] | None = None,
     item: dict[str, Any] | None = None,
     now: datetime | None = None,
+    policies: PolicyIndex | None = None,
 ) -> AccountReport:
     """Check one in-scope account everywhere it should be protected."""
     now = now or datetime.now(UTC)
@@ -208,7 +209,10 @@ def reconcile_account(
             report.gaps.append(
                 Gap("role-missing", f"cannot assume {cfg.role_name}: {RERUN}", None, "cfct-pipeline")
             )
-        report.gaps.extend(check_backup_policy(sessions.home_client("organizations"), cfg, account_id))
+        if policies is not None:
+            report.gaps.extend(policies.gaps(cfg, account_id, ou_id))
+        else:
+            report.gaps.extend(check_backup_policy(sessions.home_client("organizations"), cfg, account_id))
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)
@@ -341,6 +345,7 @@ def reconcile(
     try:
         orgs = sessions.home_client("organizations")
         scope = {a: v for a, v in in_scope_accounts(orgs, cfg).items() if in_shard(a, shard)}
+        policies = PolicyIndex(orgs)
         instances = stack_instances(
             sessions.home_client("cloudformation", cfg.home_region), cfg.baseline_stack_set
         )
@@ -365,6 +370,7 @@ def reconcile(
                 name=name,
                 instances=instances,
                 item=items.get(account_id),
+                policies=policies,
             )
             if progress is not None:
                 progress(rep)

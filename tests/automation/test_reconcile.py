@@ -17,6 +17,7 @@ from cfct_backup_automation.reconcile import ReconcileResult, in_shard, reconcil
 from cfct_backup_automation.runtime import LocalContext
 
 from .conftest import DR, HOME, REGIONS, Org
+from .emulated_org import BACKUP_POLICY
 
 STACK_SET = "CustomControlTower-member-baseline"
 
@@ -195,3 +196,27 @@ def test_rate_limiter_bounds_calls_per_second_across_threads() -> None:
     elapsed = time.monotonic() - start
     assert elapsed >= 39 / 50 * 0.9  # 40 calls at 50/s with a burst of 1
     assert set(RateLimiter().buckets) >= {"organizations", "sts"}
+
+
+def test_effective_policy_is_read_once_per_ou_and_per_directly_targeted_account(org: Org) -> None:
+    plain = [org.vend(org.protected_ou) for _ in range(3)]
+    special = org.vend(org.protected_ou)
+    for account in (*plain, special):
+        org.deploy_baseline(account, (HOME,))
+    extra = {"plans": {"extra-plan": json.loads(json.dumps(BACKUP_POLICY["plans"]["cfct-backup-daily"]))}}
+    policy = org.orgs.create_policy(
+        Name="extra", Description="extra", Type="BACKUP_POLICY", Content=json.dumps(extra)
+    )["Policy"]["PolicySummary"]["Id"]
+    org.orgs.attach_policy(PolicyId=policy, TargetId=special)
+    rt = org.runtime(EXPECTED_BACKUP_PLANS="cfct-backup-daily,extra-plan")
+    calls: list[str] = []
+    rt.sessions.on_client = lambda c: c.meta.events.register(
+        "before-call.organizations.DescribeEffectivePolicy",
+        lambda **_: calls.append("DescribeEffectivePolicy"),
+    )
+    result = reconcile(rt.cfg, rt.sessions, mode="audit")
+    in_scope = [a for a in result.accounts if a.ou_id is not None]
+    assert len(calls) <= len({a.ou_id for a in in_scope}) + 1 < len(in_scope)
+    assert "global:backup-plan-missing" not in _codes(result, special)
+    for account in plain:
+        assert "global:backup-plan-missing" in _codes(result, account)
