@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 TEMPLATES := $(wildcard templates/*.yaml)
 
-.PHONY: all install demo test lint typecheck unit templates cfn-lint checkov validate bench lock clean
+.PHONY: all install demo test lint typecheck unit templates cfn-lint checkov validate bench package publish lock clean
 
 all: test
 
@@ -55,6 +55,14 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Build the CfCT configuration zip and the Lambda artifact into out/ (see docs/delivery.md).
+package: $(STAMP)
+	$(BIN)/cfct-backup package . --out out
+
+# Upload artifacts, point the SSM parameters at them and deliver the configuration to CfCT.
+publish: $(STAMP)
+	$(BIN)/cfct-backup publish .
 
 # Refresh the pins after changing dependencies (run on purpose, never in CI).
 lock:
