@@ -62,17 +62,21 @@ def test_default_organization_is_fully_protected(default_run):
     for region in vended.regions:
         assert region.vault == "cfct-backup-vault"
         assert region.key_customer_managed and region.key_rotation
-        assert region.access_policy
+        assert region.access_policy and region.copy_limited
+        assert region.event_rule and region.framework
+        assert region.bunker_grant  # created by the enrolment handler, read in the member account
+        assert region.opted_in
     bunker_id = sim.org.role_account("bunker")
     assert vended.copy_destinations
     assert vended.enrolment == "PROTECTED"
     assert bunker_id.name == "Backup Bunker"
     # the bunker's vaults exist and are locked, in both Regions
     bunker = _account(report, "Backup Bunker")
-    assert [(r.region, r.vault, r.locked) for r in bunker.regions] == [
-        ("us-east-1", "cfct-backup-bunker", True),
-        ("us-west-2", "cfct-backup-bunker", True),
+    assert [(r.region, r.vault, r.locked, r.copy_limited) for r in bunker.regions] == [
+        ("us-east-1", "cfct-backup-bunker", True, True),
+        ("us-west-2", "cfct-backup-bunker", True, True),
     ]
+    assert not bunker.gaps
     # accounts outside the protected OUs got nothing and were not enrolled
     sandbox = _account(report, "Playground")
     assert sandbox.state == "NOT_IN_SCOPE" and sandbox.enrolment is None and not sandbox.regions

@@ -19,6 +19,8 @@ MEMBER_VAULT = "cfct-backup-vault"
 MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
 BUNKER_VAULT = "cfct-backup-bunker"
 SERVICE_ROLE = "cfct-backup-service-role"
+EVENT_RULE = "cfct-backup-forward-events"
+FRAMEWORK = "cfct_backup_controls"
 PROTECTED_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle")
 
 State = Literal["PROTECTED", "GAP", "NOT_IN_SCOPE", "ROLE"]
@@ -35,6 +37,11 @@ class RegionStatus:
     locked: bool = False
     access_policy: bool = False  # a policy that denies DeleteRecoveryPoint / UpdateRecoveryPointLifecycle
     opted_in: list[str] = field(default_factory=list)  # AWS Backup services opted in
+    copy_limited: bool = False  # member: CopyFromBackupVault denied but to the bunker; bunker:
+    #                             CopyIntoBackupVault allowed only under a condition (org paths)
+    event_rule: bool = False  # member: rule forwarding AWS Backup events to the central bus
+    framework: bool = False  # member: Backup Audit Manager framework
+    bunker_grant: bool = False  # member: KMS grant on the vault key for the bunker account
 
 
 @dataclass
@@ -79,8 +86,11 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return all(a.state == "PROTECTED" for a in self.in_scope) and not any(
-            f.level == "error" for f in self.findings
+        """Every in-scope account PROTECTED, the role accounts without gap, no deployment error."""
+        return (
+            all(a.state == "PROTECTED" for a in self.in_scope)
+            and not any(a.gaps for a in self.accounts if a.role)
+            and not any(f.level == "error" for f in self.findings)
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -131,6 +141,39 @@ def _denies_protected_actions(policy_text: str) -> bool:
     return denied == set(PROTECTED_ACTIONS)
 
 
+def _statements(policy_text: str) -> list[dict[str, Any]]:
+    try:
+        doc = json.loads(policy_text)
+    except ValueError:
+        return []
+    statements = doc.get("Statement", [])
+    return [statements] if isinstance(statements, dict) else list(statements)
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement.get("Action", [])
+    return [actions] if isinstance(actions, str) else list(actions)
+
+
+def copy_from_limited(policy_text: str) -> bool:
+    """A Deny of backup:CopyFromBackupVault under a condition (copies only to allowed targets)."""
+    return any(
+        st.get("Effect") == "Deny" and "backup:CopyFromBackupVault" in _actions(st) and st.get("Condition")
+        for st in _statements(policy_text)
+    )
+
+
+def copy_into_limited(policy_text: str) -> bool:
+    """backup:CopyIntoBackupVault is allowed, and only under a condition (never to anyone)."""
+    allows = [
+        st
+        for st in _statements(policy_text)
+        if st.get("Effect") == "Allow"
+        and any(a in ("backup:CopyIntoBackupVault", "backup:*") for a in _actions(st))
+    ]
+    return bool(allows) and all(st.get("Condition") for st in allows)
+
+
 def inspect_vault(
     clients: ClientFactory, account_id: str, region: str, vault: str
 ) -> tuple[RegionStatus, list[str]]:
@@ -170,6 +213,10 @@ def inspect_vault(
     try:
         policy = backup.get_backup_vault_access_policy(BackupVaultName=vault).get("Policy", "")
         status.access_policy = _denies_protected_actions(policy)
+        status.copy_limited = (copy_into_limited if vault == BUNKER_VAULT else copy_from_limited)(policy)
+        if not status.copy_limited:
+            action = "CopyIntoBackupVault" if vault == BUNKER_VAULT else "CopyFromBackupVault"
+            gaps.append(f"{region}: access policy of {vault} does not limit {action}")
         if not status.access_policy:
             gaps.append(
                 f"{region}: access policy of {vault} does not deny "
@@ -180,6 +227,37 @@ def inspect_vault(
     except (AttributeError, NotImplementedError) as exc:  # moto without the emulator extension
         gaps.append(f"{region}: access policy cannot be read: {exc}")
     return status, gaps
+
+
+def inspect_member_extras(
+    clients: ClientFactory, account_id: str, region: str, status: RegionStatus, bunker_id: str
+) -> list[str]:
+    """Event forwarding, the BAM framework and the bunker's KMS grant in one member Region."""
+    gaps: list[str] = []
+    events = clients.client("events", account_id, region)
+    try:
+        rule = events.describe_rule(Name=EVENT_RULE)
+        status.event_rule = rule.get("State") == "ENABLED"
+        if not status.event_rule:
+            gaps.append(f"{region}: event rule {EVENT_RULE} is {rule.get('State')}")
+    except events.exceptions.ResourceNotFoundException:
+        gaps.append(f"{region}: event rule {EVENT_RULE} missing (no forwarding to the central bus)")
+    backup = clients.client("backup", account_id, region)
+    try:
+        backup.describe_framework(FrameworkName=FRAMEWORK)
+        status.framework = True
+    except Exception as exc:  # noqa: BLE001 - missing, or not modelled without the emulator
+        gaps.append(f"{region}: Backup Audit Manager framework {FRAMEWORK} missing ({_code(exc) or exc})")
+    if status.key:
+        kms = clients.client("kms", account_id, region)
+        try:
+            grants = kms.list_grants(KeyId=status.key).get("Grants", [])
+        except kms.exceptions.ClientError:
+            grants = []
+        status.bunker_grant = any(bunker_id in str(g.get("GranteePrincipal", "")) for g in grants)
+        if not status.bunker_grant:
+            gaps.append(f"{region}: no KMS grant on the vault key for the bunker account {bunker_id}")
+    return gaps
 
 
 def _opted_in(clients: ClientFactory, account_id: str, region: str) -> list[str] | None:
@@ -297,6 +375,7 @@ def inspect_account(
         if enrolment == "PROTECTED":
             status.gaps.append("enrolled although it is outside the protected OUs")
         return status
+    bunker_id = ids.accounts[org.roles["bunker"]]
     for region in org.governed_regions:
         region_status, gaps = inspect_vault(clients, account_id, region, MEMBER_VAULT)
         status.regions.append(region_status)
@@ -306,6 +385,7 @@ def inspect_account(
             region_status.opted_in = opted
             if not opted:
                 status.gaps.append(f"{region}: no AWS Backup service opted in")
+        status.gaps.extend(inspect_member_extras(clients, account_id, region, region_status, bunker_id))
     iam = clients.client("iam", account_id, org.home_region)
     try:
         iam.get_role(RoleName=SERVICE_ROLE)
