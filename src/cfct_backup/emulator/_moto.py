@@ -8,6 +8,9 @@ helpers swap it in, including for backends that already exist (a ``mock_aws`` st
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import sys
 import types
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -34,3 +37,50 @@ def swap_backend_class(backend_dict: Any, new_class: type) -> None:
             if not isinstance(backend, new_class):
                 backend.__class__ = new_class
                 backend._init_extension()
+
+
+_after_import: dict[str, list[Callable[[], None]]] = {}
+
+
+class _AfterImportFinder(importlib.abc.MetaPathFinder):
+    """Runs callbacks right after a module has been executed (used to patch heavy moto modules only
+    when moto itself loads them, so that ``install()`` stays cheap)."""
+
+    def find_spec(
+        self, fullname: str, path: Any, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in _after_import:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                loader = spec.loader
+                loader.exec_module = _run_callbacks_after(loader.exec_module, fullname)  # type: ignore[method-assign,assignment]
+                return spec
+        return None
+
+
+def _run_callbacks_after(
+    exec_module: Callable[[types.ModuleType], None], fullname: str
+) -> Callable[[types.ModuleType], None]:
+    def run(module: types.ModuleType) -> None:
+        exec_module(module)
+        for callback in _after_import.pop(fullname, []):
+            callback()
+
+    return run
+
+
+_finder = _AfterImportFinder()
+
+
+def after_import(module_name: str, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once ``module_name`` is imported (now, if it already is)."""
+    if module_name in sys.modules:
+        callback()
+        return
+    _after_import.setdefault(module_name, []).append(callback)
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)

@@ -28,20 +28,43 @@ for properties, ``Ref`` and ``Fn::GetAtt``:
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
-from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException, ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 from werkzeug.exceptions import HTTPException
 
 from . import backup as _backup
 from . import custom_resources
+from ._moto import after_import
+
+# moto.cloudformation imports every moto service (about 1.5 s): it is only touched once moto itself
+# has loaded it (see install()), so that installing the emulator stays cheap.
+
+
+def _parsing() -> ModuleType:
+    return importlib.import_module("moto.cloudformation.parsing")
+
+
+class ValidationError(ServiceException):
+    """CloudFormation's ValidationError (what moto's CloudFormation raises for a failed operation)."""
+
+    code = "ValidationError"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+def _unsupported_attribute() -> Exception:
+    module = importlib.import_module("moto.cloudformation.exceptions")
+    return module.UnformattedGetAttTemplateException()  # type: ignore[no-any-return]
+
 
 _CUSTOM_TYPES = ("AWS::CloudFormation::CustomResource",)
 
@@ -139,7 +162,7 @@ class _Resource:
     def get_cfn_attribute(self, attribute_name: str) -> Any:
         if attribute_name in self.attributes:
             return self.attributes[attribute_name]
-        raise UnformattedGetAttTemplateException()
+        raise _unsupported_attribute()
 
     def is_created(self) -> bool:
         return True
@@ -194,7 +217,7 @@ class BackupVaultResource(_Resource, CloudFormationModel):
         if lock:
             # The CloudFormation resource requires MinRetentionDays in LockConfiguration.
             if lock.get("MinRetentionDays") is None:
-                raise ValidationError(message="LockConfiguration requires MinRetentionDays")
+                raise ValidationError("LockConfiguration requires MinRetentionDays")
             backend.put_backup_vault_lock_configuration(
                 vault_name,
                 lock.get("MinRetentionDays"),
@@ -647,7 +670,7 @@ class KmsReplicaKeyResource(_Resource, CloudFormationModel):
         primary_arn = str(props["PrimaryKeyArn"])
         match = re.match(r"^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):key/(mrk-[0-9a-f-]+)$", primary_arn)
         if match is None:
-            raise ValidationError(message=f"PrimaryKeyArn {primary_arn} is not a multi-Region key ARN")
+            raise ValidationError(f"PrimaryKeyArn {primary_arn} is not a multi-Region key ARN")
         primary_region, primary_account, key_id = match.groups()
         if primary_account != account_id or primary_region == region_name:
             raise ValidationError(
@@ -655,7 +678,7 @@ class KmsReplicaKeyResource(_Resource, CloudFormationModel):
             )
         primary = _kms(account_id, primary_region)
         if key_id not in primary.keys:
-            raise ValidationError(message=f"Primary key {primary_arn} not found")
+            raise ValidationError(f"Primary key {primary_arn} not found")
         replica = primary.replicate_key(key_id, region_name)
         replica_backend = _kms(account_id, region_name)
         replica_backend.put_key_policy(replica.id, _json_text(props["KeyPolicy"]))
@@ -1177,7 +1200,7 @@ class CustomResource(_Resource, CloudFormationModel):
     def _send(request_type: str, resource: CustomResource, **kwargs: Any) -> dict[str, Any]:
         token = resource.properties.get("ServiceToken")
         if not token:
-            raise ValidationError(message=f"{resource.logical_id}: ServiceToken is required")
+            raise ValidationError(f"{resource.logical_id}: ServiceToken is required")
         try:
             response = custom_resources.invoke(
                 str(token),
@@ -1190,7 +1213,7 @@ class CustomResource(_Resource, CloudFormationModel):
                 **kwargs,
             )
         except LookupError as exc:
-            raise ValidationError(message=str(exc)) from None
+            raise ValidationError(str(exc)) from None
         if response.get("Status") != "SUCCESS":
             raise ValidationError(
                 message=f"Received response status [FAILED] from custom resource {resource.logical_id}. "
@@ -1248,12 +1271,28 @@ class CustomResource(_Resource, CloudFormationModel):
 
 # ---- registration -------------------------------------------------------------------------------
 
-_original_resource_class_from_type = parsing.resource_class_from_type
+_original_resource_class_from_type: Callable[[str], Any] | None = None
+
+
+def _our_models() -> dict[str, type]:
+    found: dict[str, type] = {}
+    pending: list[type[_Resource]] = list(_Resource.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if issubclass(model, CloudFormationModel) and model.TYPE:
+            found[model.TYPE] = model
+    return found
 
 
 def _resource_class_from_type(resource_type: str) -> Any:
+    """Custom resources to the handler registry; our models win over moto's for the same type."""
     if resource_type.startswith("Custom::") or resource_type in _CUSTOM_TYPES:
         return CustomResource
+    ours = _our_models().get(resource_type)
+    if ours is not None:
+        return ours
+    assert _original_resource_class_from_type is not None
     return _original_resource_class_from_type(resource_type)
 
 
@@ -1314,19 +1353,29 @@ def _ssm_parameter_fix() -> None:
     Parameter.create_from_cloudformation_json = classmethod(_create_with_cfn_tags)  # type: ignore[method-assign,assignment,arg-type]
 
 
-def install() -> None:
-    """Register the models above with moto's CloudFormation (they replace any model of the same type)."""
+def _patch_moto_cloudformation() -> None:
+    global _original_resource_class_from_type  # noqa: PLW0603 - moto's own function, kept once
+    parsing = _parsing()
     _physical_ids()
     _ssm_parameter_fix()
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
-    parsing.resource_class_from_type = _resource_class_from_type
+    if parsing.resource_class_from_type is not _resource_class_from_type:
+        _original_resource_class_from_type = parsing.resource_class_from_type
+        setattr(parsing, "resource_class_from_type", _resource_class_from_type)  # noqa: B010
+
+
+def install() -> None:
+    """Register the models above with moto's CloudFormation (they replace any model of the same type),
+    now if moto's CloudFormation is loaded, else as soon as moto loads it."""
+    after_import("moto.cloudformation.models", _patch_moto_cloudformation)
 
 
 def unsupported_types(template: Mapping[str, Any]) -> list[str]:
     """Resource types of a (parsed) template that the emulated CloudFormation would silently drop."""
-    known = parsing.get_model_map()
+    parsing = _parsing()
+    known = {**parsing.get_model_map(), **_our_models()}
     result = set()
     for resource in (template.get("Resources") or {}).values():
         resource_type = str(resource.get("Type", "")) if isinstance(resource, Mapping) else ""
