@@ -86,3 +86,28 @@ def test_report_is_ok_only_when_every_in_scope_account_is_protected_and_no_error
     table = render_table(report)
     assert "GAP C: vault missing" in table
     assert "1/2 in-scope accounts PROTECTED" in table
+
+
+def test_copy_limits_need_a_condition():
+    from cfct_backup.simulation.report import copy_from_limited, copy_into_limited
+
+    limited_from = {
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "backup:CopyFromBackupVault",
+        "Resource": "*",
+        "Condition": {
+            "ForAnyValue:ArnNotLike": {"backup:CopyTargets": ["arn:aws:backup:*:1:backup-vault:b"]}
+        },
+    }
+    assert copy_from_limited(_policy(limited_from))
+    assert not copy_from_limited(_policy({**limited_from, "Condition": {}}))
+    open_into = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "backup:CopyIntoBackupVault"}
+    limited_into = {
+        **open_into,
+        "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-1/r-1/*"]}},
+    }
+    assert copy_into_limited(_policy(limited_into))
+    assert not copy_into_limited(_policy(open_into))
+    assert not copy_into_limited(_policy(limited_into, open_into))
+    assert not copy_into_limited(_policy())  # nothing may copy in at all
