@@ -62,7 +62,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         runtime.sessions,
         mode="repair",
         telemetry=runtime.telemetry,
-        max_workers=int(env.get("RECONCILE_CONCURRENCY", "16") or 16),
+        max_workers=int(env.get("RECONCILE_CONCURRENCY", "32") or 32),
         shard=shard or (0, 1),
     )
     return result.summary()
