@@ -77,6 +77,13 @@ def test_default_organization_is_fully_protected(default_run):
         ("us-west-2", "cfct-backup-bunker", True, True),
     ]
     assert not bunker.gaps
+    # the bunker's key is held in the separate Key Vault account (seed 4.3)
+    key_vault = _account(report, "Key Vault")
+    assert {r.key_account for r in bunker.regions} == {key_vault.id}
+    assert {r.key_account for r in vended.regions} == {vended.id}
+    # SCPs in force on the vended member: the package's protections, inherited as Organizations does
+    assert {"cfct-backup-protect-member-backup", "cfct-backup-protect-keys"} <= set(vended.scps)
+    assert "cfct-backup-lock-down-bunker" in bunker.scps
     # accounts outside the protected OUs got nothing and were not enrolled
     sandbox = _account(report, "Playground")
     assert sandbox.state == "NOT_IN_SCOPE" and sandbox.enrolment is None and not sandbox.regions

@@ -32,6 +32,7 @@ class RegionStatus:
     region: str
     vault: str | None = None  # vault name when it exists
     key: str | None = None  # key ID of the vault's CMK
+    key_account: str | None = None  # account that holds the key (the Key Vault for the bunker)
     key_customer_managed: bool = False
     key_rotation: bool = False
     locked: bool = False
@@ -199,6 +200,7 @@ def inspect_vault(
         try:
             meta = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
             status.key = str(meta["KeyId"])
+            status.key_account = key_account
             status.key_customer_managed = meta.get("KeyManager") == "CUSTOMER"
             if meta.get("KeyState") != "Enabled":
                 gaps.append(f"{region}: key {status.key} is {meta.get('KeyState')}")
