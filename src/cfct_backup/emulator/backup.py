@@ -23,10 +23,12 @@ API reference: https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Operat
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import operator
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -176,9 +178,12 @@ class RecoveryPoint:
         resource_arn: str,
         iam_role_arn: str,
         lifecycle: Mapping[str, Any] | None,
+        *,
         backup_plan_id: str | None = None,
+        source_vault_arn: str | None = None,
     ):
         region, account = vault.region_name, vault.account_id
+        self.source_vault_arn = source_vault_arn
         self.recovery_point_arn = (
             f"arn:{get_partition(region)}:backup:{region}:{account}:recovery-point:{uuid.uuid4()}"
         )
@@ -222,6 +227,8 @@ class RecoveryPoint:
         }
         if self.backup_plan_id:
             result["CreatedBy"] = {"BackupPlanId": self.backup_plan_id}
+        if self.source_vault_arn:
+            result["SourceBackupVaultArn"] = self.source_vault_arn
         return result
 
 
@@ -241,6 +248,7 @@ class BackupVault(_models.Vault):
     def _init_extension(self, backend: Any) -> None:
         self.region_name: str = backend.region_name
         self.account_id: str = backend.account_id
+        self.aws_managed_key = not self.encryption_key_arn
         if not self.encryption_key_arn:
             # Without EncryptionKeyArn AWS encrypts with the account's AWS managed key aws/backup.
             partition = get_partition(self.region_name)
@@ -320,6 +328,57 @@ class BackupJob:
         }
         if self.recovery_point is not None:
             result["RecoveryPointArn"] = self.recovery_point.recovery_point_arn
+        if self.status_message:
+            result["StatusMessage"] = self.status_message
+        return result
+
+
+class CopyJob:
+    def __init__(
+        self,
+        account_id: str,
+        source: RecoveryPoint,
+        destination_vault_arn: str,
+        *,
+        iam_role_arn: str,
+        lifecycle: Mapping[str, Any] | None,
+        copied: RecoveryPoint | None,
+        failure: str | None,
+    ):
+        self.copy_job_id = str(uuid.uuid4()).upper()
+        self.account_id = account_id
+        self.source = source
+        self.destination_vault_arn = destination_vault_arn
+        self.iam_role_arn = iam_role_arn
+        self.lifecycle = dict(lifecycle or {})
+        self.copied = copied
+        self.status_message = failure
+        self.creation_date = clock.now()
+
+    @property
+    def state(self) -> str:
+        return "FAILED" if self.status_message else "COMPLETED"
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "AccountId": self.account_id,
+            "CopyJobId": self.copy_job_id,
+            "SourceBackupVaultArn": self.source.vault.backup_vault_arn,
+            "SourceRecoveryPointArn": self.source.recovery_point_arn,
+            "DestinationBackupVaultArn": self.destination_vault_arn,
+            "ResourceArn": self.source.resource_arn,
+            "ResourceType": self.source.resource_type,
+            "IamRoleArn": self.iam_role_arn,
+            "CreationDate": self.creation_date,
+            "CompletionDate": self.creation_date,
+            "State": self.state,
+            "BackupSizeInBytes": 0,
+        }
+        if self.lifecycle:
+            result["DestinationRecoveryPointLifecycle"] = self.lifecycle
+        if self.copied is not None:
+            result["DestinationRecoveryPointArn"] = self.copied.recovery_point_arn
+            result["DestinationEncryptionKeyArn"] = self.copied.vault.encryption_key_arn
         if self.status_message:
             result["StatusMessage"] = self.status_message
         return result
@@ -455,6 +514,127 @@ def _validate_controls(controls: Any) -> list[dict[str, Any]]:
     return list(controls)
 
 
+def _organization_of(account_id: str, partition: str) -> Any:
+    """The Organizations backend of the management account of ``account_id``'s organization, if any."""
+    backend = organizations_backends[account_id][partition]
+    if backend.org is not None:
+        return backend
+    owner = organizations_backends.master_accounts.get(account_id)
+    if owner is None:
+        return None
+    return organizations_backends[owner[0]][owner[1]]
+
+
+def _org_paths(org: Any, account_id: str) -> list[str]:
+    """aws:PrincipalOrgPaths of an account: ``o-id/r-id/ou-.../ou-.../``."""
+    account = next((a for a in org.accounts if a.id == account_id), None)
+    if account is None:
+        return []
+    chain: list[str] = []
+    parent_id = account.parent_id
+    while parent_id:
+        node = next((ou for ou in org.ou if ou.id == parent_id), None)
+        if node is None:
+            break
+        chain.append(node.id)
+        parent_id = None if node.id == org.org.root_id else node.parent_id
+    return [f"{org.org.id}/" + "".join(f"{n}/" for n in reversed(chain))]
+
+
+def _like(value: str, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def _not_like(value: str, pattern: str) -> bool:
+    return not fnmatch.fnmatchcase(value, pattern)
+
+
+_CONDITION_OPERATORS: dict[str, Callable[[str, str], bool]] = {
+    "StringEquals": operator.eq,
+    "StringNotEquals": operator.ne,
+    "StringLike": _like,
+    "StringNotLike": _not_like,
+    "ArnEquals": operator.eq,
+    "ArnLike": _like,
+    "ArnNotEquals": operator.ne,
+    "ArnNotLike": _not_like,
+}
+
+
+def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, list[str]]) -> bool | None:
+    """Whether the conditions hold for the request context; None when one cannot be evaluated."""
+    for condition_operator, tests in conditions.items():
+        qualifier, _, base = condition_operator.rpartition(":")
+        compare = _CONDITION_OPERATORS.get(base)
+        if compare is None or not isinstance(tests, Mapping):
+            return None
+        for key, patterns in tests.items():
+            values = context.get(key.lower())
+            if values is None:
+                return None
+            wanted = patterns if isinstance(patterns, list) else [patterns]
+            negative = base.endswith(("NotEquals", "NotLike"))
+            if negative:
+                # every value must differ from every pattern
+                held = all(compare(v, p) for v in values for p in wanted)
+            elif qualifier == "ForAllValues":
+                held = all(any(compare(v, p) for p in wanted) for v in values)
+            else:  # single-valued keys and ForAnyValue
+                held = any(compare(v, p) for v in values for p in wanted)
+            if not held:
+                return False
+    return True
+
+
+def copy_allowed(policy: str | None, source_account: str, role_arn: str, org: Any) -> bool:
+    """Whether a destination vault's access policy lets ``source_account`` copy into it.
+
+    IAM evaluation for one action, ``backup:CopyIntoBackupVault``: an explicit Deny wins, else an
+    Allow is needed (no policy: denied). Principals: ``*``, the account (ID or root ARN) or an ARN in
+    it. Conditions on aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount,
+    aws:SourceAccount and aws:PrincipalArn (the copy job's role) with the String/Arn operators are
+    evaluated; a statement with any other condition is not applied.
+    """
+    if not policy:
+        return False
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return False
+    context = {
+        "aws:principalorgid": [org.org.id],
+        "aws:principalorgpaths": _org_paths(org, source_account),
+        "aws:principalaccount": [source_account],
+        "aws:sourceaccount": [source_account],
+        "aws:principalarn": [role_arn],
+    }
+    allowed = False
+    statements = document.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        actions = statement.get("Action", [])
+        actions = actions if isinstance(actions, list) else [actions]
+        if not any(fnmatch.fnmatchcase("backup:copyintobackupvault", str(a).lower()) for a in actions):
+            continue
+        principal = statement.get("Principal")
+        principals = (
+            ["*"] if principal == "*" else principal.get("AWS", []) if isinstance(principal, Mapping) else []
+        )
+        principals = principals if isinstance(principals, list) else [principals]
+        if not any(
+            p in ("*", source_account) or re.match(rf"^arn:[\w-]+:(iam|sts)::{source_account}:", str(p))
+            for p in principals
+        ):
+            continue
+        held = _conditions_hold(statement.get("Condition") or {}, context)
+        if not held:
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        if statement.get("Effect") == "Allow":
+            allowed = True
+    return allowed
+
+
 class EmulatedBackupBackend(_models.BackupBackend):
     """moto's ``BackupBackend`` with the operations and rules listed in the module docstring."""
 
@@ -467,6 +647,7 @@ class EmulatedBackupBackend(_models.BackupBackend):
         self.frameworks: dict[str, Framework] = {}
         self.report_plans: dict[str, Any] = dict(getattr(self, "report_plans", {}))
         self.jobs: dict[str, BackupJob] = {}
+        self.copy_jobs: dict[str, CopyJob] = {}
         self.opt_in_preference: dict[str, bool] = dict(DEFAULT_OPT_IN)
         self.management_preference: dict[str, bool] = dict(DEFAULT_MANAGEMENT)
         self.global_settings: dict[str, str] = dict(DEFAULT_GLOBAL_SETTINGS)
@@ -649,31 +830,127 @@ class EmulatedBackupBackend(_models.BackupBackend):
         _require(iam_role_arn, "IamRoleArn")
         _require(resource_arn, "ResourceArn")
         resource_type_of(resource_arn)
-        retention = None if not lifecycle else lifecycle.get("DeleteAfterDays")
-        failure = None
-        if vault.locked:
-            if (
-                vault.min_retention_days is not None
-                and retention is not None
-                and retention < vault.min_retention_days
-            ):
-                failure = (
-                    f"Retention period {retention} days is shorter than the vault's Vault Lock "
-                    f"minimum retention of {vault.min_retention_days} days"
-                )
-            if vault.max_retention_days is not None and (
-                retention is None or retention > vault.max_retention_days
-            ):
-                failure = (
-                    f"Retention period {retention or 'forever'} is longer than the vault's Vault Lock "
-                    f"maximum retention of {vault.max_retention_days} days"
-                )
+        failure = self.lock_violation(vault, lifecycle)
         recovery_point = None
         if failure is None:
-            recovery_point = RecoveryPoint(vault, resource_arn, iam_role_arn, lifecycle, backup_plan_id)
+            recovery_point = RecoveryPoint(
+                vault, resource_arn, iam_role_arn, lifecycle, backup_plan_id=backup_plan_id
+            )
             vault.recovery_points[recovery_point.recovery_point_arn] = recovery_point
         job = BackupJob(vault, resource_arn, iam_role_arn, recovery_point, failure)
         self.jobs[job.backup_job_id] = job
+        return job
+
+    @staticmethod
+    def lock_violation(vault: BackupVault, lifecycle: Mapping[str, Any] | None) -> str | None:
+        """Why a job with this lifecycle fails in this vault (Vault Lock retention bounds), if it does."""
+        if not vault.locked:
+            return None
+        retention = None if not lifecycle else lifecycle.get("DeleteAfterDays")
+        if (
+            vault.min_retention_days is not None
+            and retention is not None
+            and retention < vault.min_retention_days
+        ):
+            return (
+                f"Retention period {retention} days is shorter than the vault's Vault Lock "
+                f"minimum retention of {vault.min_retention_days} days"
+            )
+        if vault.max_retention_days is not None and (
+            retention is None or retention > vault.max_retention_days
+        ):
+            return (
+                f"Retention period {retention or 'forever'} is longer than the vault's Vault Lock "
+                f"maximum retention of {vault.max_retention_days} days"
+            )
+        return None
+
+    def start_copy_job(
+        self,
+        recovery_point_arn: str,
+        source_backup_vault_name: str,
+        destination_backup_vault_arn: str,
+        iam_role_arn: str,
+        lifecycle: Mapping[str, Any] | None = None,
+    ) -> CopyJob:
+        """Copy a recovery point to another vault (this or another Region or account), at once.
+
+        The job fails, as AWS's does, when the destination vault does not exist, when its Vault
+        Lock refuses the lifecycle, and for a copy to another account
+        (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html)
+        when: the accounts are not in the same organization; cross-account backup is not enabled in
+        the management account (UpdateGlobalSettings); the source is encrypted with the AWS managed
+        key (cross-account copies need a customer managed key); the destination vault's access
+        policy does not allow ``backup:CopyIntoBackupVault`` to the source account (see
+        :func:`copy_allowed`).
+        """
+        _require(iam_role_arn, "IamRoleArn")
+        source = self.describe_recovery_point(source_backup_vault_name, recovery_point_arn)
+        match = re.match(
+            r"^arn:[\w-]+:backup:([a-z0-9-]+):(\d{12}):backup-vault:([a-zA-Z0-9\-_]{2,50})$",
+            destination_backup_vault_arn or "",
+        )
+        if match is None:
+            raise InvalidParameterValueException(
+                f"Invalid DestinationBackupVaultArn {destination_backup_vault_arn}"
+            )
+        region, account, name = match.groups()
+        destination = cast(EmulatedBackupBackend, _models.backup_backends[account][region]).vaults.get(name)
+        failure: str | None = None
+        if destination is None:
+            failure = f"Destination backup vault {destination_backup_vault_arn} does not exist"
+        elif account != self.account_id:
+            failure = self._cross_account_failure(source, cast(BackupVault, destination), iam_role_arn)
+        if failure is None and destination is not None:
+            failure = self.lock_violation(cast(BackupVault, destination), lifecycle)
+        copied = None
+        if failure is None and destination is not None:
+            target = cast(BackupVault, destination)
+            copied = RecoveryPoint(
+                target,
+                source.resource_arn,
+                iam_role_arn,
+                lifecycle,
+                source_vault_arn=source.vault.backup_vault_arn,
+            )
+            target.recovery_points[copied.recovery_point_arn] = copied
+        job = CopyJob(
+            self.account_id,
+            source,
+            destination_backup_vault_arn,
+            iam_role_arn=iam_role_arn,
+            lifecycle=lifecycle,
+            copied=copied,
+            failure=failure,
+        )
+        self.copy_jobs[job.copy_job_id] = job
+        return job
+
+    def _cross_account_failure(
+        self, source: RecoveryPoint, destination: BackupVault, role_arn: str
+    ) -> str | None:
+        org = _organization_of(self.account_id, self.partition)
+        if org is None or _organization_of(destination.account_id, self.partition) is not org:
+            return "Cross-account copy requires the source and destination accounts in the same organization"
+        management = cast(EmulatedBackupBackend, _models.backup_backends[org.account_id][self.region_name])
+        settings, _ = management.describe_global_settings()
+        if settings.get("isCrossAccountBackupEnabled") != "true":
+            return "Cross-account backup is not enabled for the organization (UpdateGlobalSettings)"
+        if source.vault.aws_managed_key:
+            return (
+                "Cross-account copy is not supported for recovery points encrypted with the AWS managed key"
+            )
+        if not copy_allowed(destination.access_policy, self.account_id, role_arn, org):
+            return (
+                f"Access denied: the access policy of {destination.backup_vault_arn} does not allow "
+                f"backup:CopyIntoBackupVault from account {self.account_id}"
+            )
+        return None
+
+    def describe_copy_job(self, copy_job_id: str) -> CopyJob:
+        job = self.copy_jobs.get(copy_job_id)
+        if job is None:
+            raise ResourceNotFoundException(f"Copy job {copy_job_id} not found")
         return job
 
     def describe_backup_job(self, backup_job_id: str) -> BackupJob:
@@ -1043,6 +1320,32 @@ class EmulatedBackupResponse(BackupResponse):
         if job.recovery_point is not None:
             result["RecoveryPointArn"] = job.recovery_point.recovery_point_arn
         return ActionResult(result)
+
+    def start_copy_job(self) -> ActionResult:
+        job = self.backup_backend.start_copy_job(
+            recovery_point_arn=self._get_param("RecoveryPointArn"),
+            source_backup_vault_name=self._get_param("SourceBackupVaultName"),
+            destination_backup_vault_arn=self._get_param("DestinationBackupVaultArn"),
+            iam_role_arn=self._get_param("IamRoleArn"),
+            lifecycle=self._get_param("Lifecycle"),
+        )
+        return ActionResult({"CopyJobId": job.copy_job_id, "CreationDate": job.creation_date})
+
+    def describe_copy_job(self) -> ActionResult:
+        return ActionResult(
+            {"CopyJob": self.backup_backend.describe_copy_job(self._get_param("CopyJobId")).to_dict()}
+        )
+
+    def list_copy_jobs(self) -> ActionResult:
+        state = self._get_param("ByState")
+        destination = self._get_param("ByDestinationVaultArn")
+        jobs = [
+            j.to_dict()
+            for j in self.backup_backend.copy_jobs.values()
+            if (state is None or j.state == state)
+            and (destination is None or j.destination_vault_arn == destination)
+        ]
+        return ActionResult({"CopyJobs": jobs})
 
     def describe_backup_job(self) -> ActionResult:
         return ActionResult(self.backup_backend.describe_backup_job(self._get_param("BackupJobId")).to_dict())
