@@ -370,3 +370,49 @@ def test_missing_vault_is_a_gap_naming_what_is_missing(org: Org, rt) -> None:
     }
     # Grants are still created (the key exists): the automation does its part.
     assert all(len(org.bunker_grants(account, r)) == 1 for r in REGIONS)
+
+
+def test_bunker_allow_list_in_accounts_mode_follows_enrolment_and_offboarding(org: Org) -> None:
+    rt = org.runtime(BUNKER_ALLOWLIST_MODE="accounts")
+    template_statement = {
+        "Sid": "TemplateOwned",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "backup:DeleteRecoveryPoint",
+        "Resource": "*",
+    }
+    org.deploy_role(org.bunker)
+    with org.as_account(org.bunker):
+        for region in REGIONS:
+            bunker = boto3.client("backup", region)
+            bunker.create_backup_vault(BackupVaultName="cfct-backup-bunker")
+            bunker.put_backup_vault_access_policy(
+                BackupVaultName="cfct-backup-bunker",
+                Policy=json.dumps({"Version": "2012-10-17", "Statement": [template_statement]}),
+            )
+    account = org.vend(org.protected_ou)
+    org.deploy_baseline(account)
+
+    assert (
+        handle_event(org.ct_event(account, org.protected_ou), rt.cfg, rt.sessions, rt.telemetry).state
+        == "PROTECTED"
+    )
+
+    def statements(region: str) -> dict:
+        doc = json.loads(
+            org.member_client("backup", org.bunker, region).get_backup_vault_access_policy(
+                BackupVaultName="cfct-backup-bunker"
+            )["Policy"]
+        )
+        return {s["Sid"]: s for s in doc["Statement"]}
+
+    for region in REGIONS:
+        st = statements(region)
+        assert st["TemplateOwned"] == template_statement  # left as found
+        allowed = st["CfctBackupCopyIntoFromEnrolledAccounts"]["Condition"]["StringEquals"][
+            "aws:PrincipalAccount"
+        ]
+        assert allowed == [account]
+    handle_event(org.org_event("RemoveAccountFromOrganization", account), rt.cfg, rt.sessions, rt.telemetry)
+    for region in REGIONS:
+        assert set(statements(region)) == {"TemplateOwned"}
