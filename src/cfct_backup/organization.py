@@ -37,6 +37,7 @@ _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SSO_INSTANCE = re.compile(r"^arn:[\w-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")
+_OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
 _OU_NAME = re.compile(r"^[^:]{1,128}$")
 
 
@@ -63,6 +64,7 @@ class OrganizationalUnit:
     name: str
     parent: str  # parent path; "" = Root
     protected: bool = False
+    id: str | None = None  # wanted OU ID (the emulator creates the OU with it)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,10 @@ class Organization:
             vend=None if self.vend is None else replace(self.vend, id=ids.get(self.vend.name, self.vend.id)),
         )
 
+    def without_account(self, name: str) -> Organization:
+        """The same organization without a member account (removed or closed)."""
+        return replace(self, accounts=tuple(a for a in self.accounts if a.name != name))
+
     def with_account(self, account: Account) -> Organization:
         """The same organization with one more member account (e.g. a vended one)."""
         if account.ou and account.ou not in {ou.path for ou in self.ous}:
@@ -170,7 +176,7 @@ def placeholder_ids(org: Organization) -> OrganizationIds:
         org_id="o-plan000000",
         root_id="r-plan",
         accounts=accounts,
-        ous={ou.path: ou_id(ou.path) for ou in org.ous},
+        ous={ou.path: ou.id or ou_id(ou.path) for ou in org.ous},
     )
 
 
@@ -405,7 +411,7 @@ class _Parser:
         seen: set[str] = set()
         for i, item in enumerate(items):
             here = f"{where}[{i}]"
-            data = self.mapping(item, here, ("name", "protected", "accounts", "children"), ("name",))
+            data = self.mapping(item, here, ("name", "id", "protected", "accounts", "children"), ("name",))
             name = self.string(data["name"], f"{here}.name", _OU_NAME, "an OU name (no ':')")
             if name == "Root" and not parent:
                 raise self.fail(f"{here}.name", "'Root' is the organization root; do not declare it")
@@ -416,7 +422,12 @@ class _Parser:
             if not isinstance(protected, bool):
                 raise self.fail(f"{here}.protected", "must be true or false")
             path = f"{parent}:{name}" if parent else name
-            ous.append(OrganizationalUnit(path=path, name=name, parent=parent, protected=protected))
+            ou_id = None
+            if data.get("id") is not None:
+                ou_id = self.string(data["id"], f"{here}.id", _OU_ID, "an OU ID (ou-xxxx-xxxxxxxx)")
+                if any(o.id == ou_id for o in ous):
+                    raise self.fail(f"{here}.id", f"OU ID {ou_id} is used twice")
+            ous.append(OrganizationalUnit(path=path, name=name, parent=parent, protected=protected, id=ou_id))
             acct_list = data.get("accounts") or []
             if not isinstance(acct_list, list):
                 raise self.fail(f"{here}.accounts", "must be a list")

@@ -81,6 +81,15 @@ organizational_units:
 """
 
 
+def test_pinned_ids_are_kept_and_used_by_plan_stand_ins():
+    org = load_organization(EXAMPLE)
+    assert org.ou("Workloads:Prod").id == "ou-wl01-prod0001"
+    assert org.account("Playground").id == "111122223333"
+    ids = placeholder_ids(org)
+    assert ids.ous["Workloads:Prod"] == "ou-wl01-prod0001"
+    assert ids.accounts["Playground"] == "111122223333"
+
+
 def test_minimal_description_defaults_governed_regions_and_roles():
     org = parse_organization(BASE, "org.yaml")
     assert org.governed_regions == ("us-east-1", "us-west-2")
@@ -116,6 +125,7 @@ def test_minimal_description_defaults_governed_regions_and_roles():
             "twice",
         ),
         ("regions: [\n", "line", "YAML"),
+        (BASE.replace("name: Apps", "name: Apps\n    id: ou-bad"), "organizational_units[1].id", "OU ID"),
     ],
 )
 def test_errors_name_the_file_and_the_field(text, where, fragment):

@@ -40,6 +40,7 @@ def events_run():
         EVENTS / "create-managed-account-prod.json",
         EVENTS / "create-managed-account-sandbox.json",
         EVENTS / "create-managed-account-failed.json",
+        EVENTS / "move-account-into-prod.json",
     ]
     return _simulate(ROOT, files)
 
@@ -164,6 +165,24 @@ def test_event_inside_a_protected_ou_creates_and_protects_the_account(events_run
     assert all(a.id != "410987654323" for a in report.accounts)
     failed = next(e for e in report.events if e.account == "410987654323")
     assert "ignored" in failed.outcome
+
+
+def test_account_moved_into_a_protected_ou_gets_the_baseline_and_is_enrolled(events_run):
+    _, report = events_run
+    moved = _account(report, "Playground")  # was in Sandbox in the organization description
+    assert (moved.id, moved.ou, moved.state, moved.enrolment) == (
+        "111122223333",
+        "Workloads:Prod",
+        "PROTECTED",
+        "PROTECTED",
+    )
+    assert moved.stack_instances == [
+        "cfct-backup-member-baseline@us-east-1",
+        "cfct-backup-member-baseline@us-west-2",
+        "cfct-backup-self-service@us-east-1",
+    ]
+    assert "cfct-backup-protect-member-backup" in moved.scps
+    assert report.ok
 
 
 def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):

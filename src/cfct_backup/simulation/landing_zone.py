@@ -142,6 +142,18 @@ def _account_id(wanted: str | None) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _ou_id(wanted: str | None) -> Iterator[None]:
+    """Make moto's next `create_organizational_unit` use `wanted` as the OU ID."""
+    if wanted is None:
+        yield
+        return
+    from moto.organizations import utils  # noqa: PLC0415
+
+    with mock.patch.object(utils, "make_random_ou_id", lambda _root_id: wanted):
+        yield
+
+
 def create_account(org_client: Any, account: Account, parent_id: str, root_id: str) -> str:
     """Account Factory, emulated: create the account and move it into its OU."""
     management_id = org_client.describe_organization()["Organization"]["MasterAccountId"]
@@ -173,9 +185,9 @@ def build_organization(
     ids = OrganizationIds(org_id=organization["Id"], root_id=root_id, accounts={org.management.name: caller})
     for ou in org.ous:
         parent = root_id if not ou.parent else ids.ous[ou.parent]
-        ids.ous[ou.path] = client.create_organizational_unit(ParentId=parent, Name=ou.name)[
-            "OrganizationalUnit"
-        ]["Id"]
+        with _ou_id(ou.id):
+            created = client.create_organizational_unit(ParentId=parent, Name=ou.name)
+        ids.ous[ou.path] = created["OrganizationalUnit"]["Id"]
     for account in org.accounts:
         parent = root_id if not account.ou else ids.ous[account.ou]
         ids.accounts[account.name] = create_account(client, account, parent, root_id)

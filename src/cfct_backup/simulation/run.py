@@ -127,9 +127,7 @@ class Simulation:
         status = _status(delivery.event)
         detail = delivery.event.get("detail") or {}
         if status is None:
-            params = detail.get("requestParameters") or {}
-            delivery.account_id = params.get("accountId")
-            return None
+            return self.apply_organizations_event(delivery, detail, ids, org_client)
         account = status.get("account") or {}
         ou = status.get("organizationalUnit") or {}
         account_id, account_name = account.get("accountId"), account.get("accountName")
@@ -158,6 +156,48 @@ class Simulation:
         ids.accounts[account_name] = landing_zone.create_account(org_client, new, ids.ous[path], ids.root_id)
         delivery.notes.append(f"account {account_name} ({account_id}) created in {path}")
         return self.org.with_account(new)
+
+    def apply_organizations_event(
+        self, delivery: LifecycleDelivery, detail: Mapping[str, Any], ids: OrganizationIds, org_client: Any
+    ) -> Organization | None:
+        """Make the emulated organization match an Organizations event before it is delivered:
+        MoveAccount moves the account (when it and the destination exist), RemoveAccountFromOrganization
+        and CloseAccount remove or close it."""
+        params = detail.get("requestParameters") or {}
+        account_id = params.get("accountId")
+        delivery.account_id = account_id if isinstance(account_id, str) else None
+        name = detail.get("eventName")
+        names = {v: k for k, v in ids.accounts.items()}
+        if account_id not in names:
+            delivery.notes.append(f"{name}: account {account_id} is not in the organization; delivered as is")
+            return None
+        if name == "MoveAccount":
+            destination = params.get("destinationParentId")
+            paths = {v: k for k, v in ids.ous.items()}
+            if destination != ids.root_id and destination not in paths:
+                delivery.notes.append(
+                    f"MoveAccount: destination {destination} is not an OU of the organization"
+                )
+                return None
+            parents = org_client.list_parents(ChildId=account_id)["Parents"]
+            if parents and parents[0]["Id"] != destination:
+                org_client.move_account(
+                    AccountId=account_id, SourceParentId=parents[0]["Id"], DestinationParentId=destination
+                )
+            path = "" if destination == ids.root_id else paths[destination]
+            delivery.notes.append(f"account {names[account_id]} moved to {path or 'Root'}")
+            moved = self.org.account(names[account_id])
+            return self.org.with_account(Account(moved.name, moved.email, path, account_id))
+        if name == "RemoveAccountFromOrganization":
+            org_client.remove_account_from_organization(AccountId=account_id)
+            delivery.notes.append(f"account {names[account_id]} removed from the organization")
+        elif name == "CloseAccount":
+            org_client.close_account(AccountId=account_id)
+            delivery.notes.append(f"account {names[account_id]} closed")
+        else:
+            return None
+        del ids.accounts[names[account_id]]
+        return self.org.without_account(names[account_id])
 
     # ---- the run -------------------------------------------------------------------------------
     def run(self, events: list[tuple[str, dict[str, Any]]]) -> Report:
