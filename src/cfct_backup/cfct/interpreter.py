@@ -396,16 +396,11 @@ class Interpreter:
         except cfn.exceptions.ClientError:
             current = None
         if current is None:
-            cfn.create_stack_set(
-                StackSetName=name,
-                Description=resource.description or name,
-                TemplateBody=template,
-                Parameters=cfn_params,
-                Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
-                PermissionModel="SELF_MANAGED",
-                AdministrationRoleARN=f"arn:aws:iam::{self._mgmt}:role/service-role/AWSControlTowerStackSetRole",
-                ExecutionRoleName=EXECUTION_ROLE,
-            )
+            try:
+                self._create_stack_set(cfn, name, resource, template, cfn_params)
+            except Exception as exc:  # noqa: BLE001 - the emulator's CloudFormation may raise anything
+                self._finding(result, "error", resource.name, f"stack set refused: {_reason(exc)}")
+                return
         elif current.get("TemplateBody") != template:
             self._finding(
                 result,
@@ -450,6 +445,20 @@ class Interpreter:
                         f"stack instance {account}/{region}: {status} {reason}".strip(),
                     )
         self._export_outputs(resource, outcome, result)
+
+    def _create_stack_set(
+        self, cfn: Any, name: str, resource: ManifestResource, template: str, cfn_params: list[dict[str, str]]
+    ) -> None:
+        cfn.create_stack_set(
+            StackSetName=name,
+            Description=resource.description or name,
+            TemplateBody=template,
+            Parameters=cfn_params,
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+            PermissionModel="SELF_MANAGED",
+            AdministrationRoleARN=f"arn:aws:iam::{self._mgmt}:role/service-role/AWSControlTowerStackSetRole",
+            ExecutionRoleName=EXECUTION_ROLE,
+        )
 
     def _instance_status(self, stack_set_name: str, account: str, region: str) -> tuple[str, str]:
         cfn = self.clients.client("cloudformation", account, region)
