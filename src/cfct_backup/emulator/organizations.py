@@ -27,10 +27,9 @@ administrator service. This module extends moto's ``OrganizationsBackend`` and r
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from moto.core.exceptions import JsonRESTError
@@ -45,6 +44,8 @@ from moto.organizations.exceptions import (
     TargetNotFoundException,
 )
 from moto.organizations.responses import OrganizationsResponse
+
+from cfct_backup.backup_policy import effective_policy
 
 from . import clock
 from ._moto import swap_backend_class, url_module
@@ -102,16 +103,6 @@ class BackupCapablePolicy(_models.FakePolicy):
                 raise
             self._arn_format = BACKUP_POLICY_ARN_FORMAT
         self.last_updated = clock.now()
-
-
-def _effective_policy_function() -> Callable[..., dict[str, Any]]:
-    """The project's policy engine, imported when first needed (it has no AWS dependency)."""
-    try:
-        module = importlib.import_module("cfct_backup.backup_policy")
-        return cast(Callable[..., dict[str, Any]], module.effective_policy)
-    except (ImportError, AttributeError):
-        module = importlib.import_module("cfct_backup.backup_policy.merge")
-        return cast(Callable[..., dict[str, Any]], module.effective_policy)
 
 
 class EmulatedOrganizationsBackend(_models.OrganizationsBackend):
@@ -240,7 +231,7 @@ class EmulatedOrganizationsBackend(_models.OrganizationsBackend):
         for node_id, policies in levels:
             documents.append([json.loads(p.content) for p in policies])
             sources.append(f"{node_id}:" + ",".join(p.name for p in policies))
-        content = _effective_policy_function()(documents, sources=sources)
+        content = effective_policy(documents, sources=sources)
         last_updated = max(getattr(p, "last_updated", 0.0) for _, policies in levels for p in policies)
         return {
             "EffectivePolicy": {
