@@ -113,7 +113,13 @@ def enrol_account(
     if ev.ou_name:
         base_fields["ouName"] = ev.ou_name
     logger.info(
-        "enrolling account", extra={"kind": ev.kind, "ou_id": ev.ou_id, "previous_state": previous_state}
+        "enrolling account",
+        extra={
+            "account_id": ev.account_id,
+            "kind": ev.kind,
+            "ou_id": ev.ou_id,
+            "previous_state": previous_state,
+        },
     )
     try:
         outcome = _enrol_steps(ev.account_id, cfg, sessions)
@@ -315,7 +321,10 @@ def offboard_account(
     inventory.release(
         ddb, cfg.inventory_table, account_id, owner=owner, now=now, fields=fields, remove=("lastError",)
     )
-    logger.info("account offboarded", extra={"reason": reason, "actions": actions, "notes": notes})
+    logger.info(
+        "account offboarded",
+        extra={"account_id": account_id, "reason": reason, "actions": actions, "notes": notes},
+    )
     telemetry.metric("AccountsOffboarded", 1, reason=reason)
     telemetry.event(
         "Account Offboarded", {"accountId": account_id, "reason": reason, "actions": actions, "notes": notes}
