@@ -3,6 +3,9 @@
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cfct_backup.organization import (
     OrganizationError,
@@ -148,3 +151,49 @@ def test_role_account_in_a_protected_ou_is_refused():
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(OrganizationError, match="cannot read"):
         load_organization(tmp_path / "nope.yaml")
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+_json = st.recursive(
+    _scalars,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+_keys = st.sampled_from(
+    [
+        "management",
+        "regions",
+        "alert_email",
+        "roles",
+        "organizational_units",
+        "vend",
+        "identity_center",
+        "name",
+        "email",
+        "id",
+        "home",
+        "dr",
+        "governed",
+        "accounts",
+        "children",
+        "protected",
+        "ou",
+    ]
+)
+_shaped = st.recursive(
+    _scalars,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_keys, children, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_json, _shaped))
+def test_any_input_loads_or_fails_with_the_loaders_own_error(data):
+    text = yaml.safe_dump(data)
+    try:
+        parse_organization(text, "fuzz.yaml")
+    except OrganizationError as exc:
+        assert str(exc).startswith("fuzz.yaml: ")
