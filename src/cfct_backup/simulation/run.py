@@ -80,8 +80,13 @@ def control_tower_event(
     }
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one (event files may be malformed)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _status(event: Mapping[str, Any]) -> dict[str, Any] | None:
-    details = (event.get("detail") or {}).get("serviceEventDetails") or {}
+    details = _dict(_dict(event.get("detail")).get("serviceEventDetails"))
     for key in ("createManagedAccountStatus", "updateManagedAccountStatus"):
         if isinstance(details.get(key), dict):
             return dict(details[key])
@@ -125,15 +130,15 @@ class Simulation:
     ) -> Organization | None:
         """Create the account an event names, in the OU it names, if it does not exist yet."""
         status = _status(delivery.event)
-        detail = delivery.event.get("detail") or {}
+        detail = _dict(delivery.event.get("detail"))
         if status is None:
             return self.apply_organizations_event(delivery, detail, ids, org_client)
-        account = status.get("account") or {}
-        ou = status.get("organizationalUnit") or {}
+        account = _dict(status.get("account"))
+        ou = _dict(status.get("organizationalUnit"))
         account_id, account_name = account.get("accountId"), account.get("accountName")
         delivery.account_id = account_id
         ou_by_id = {v: k for k, v in ids.ous.items()}
-        path = ou_by_id.get(ou.get("organizationalUnitId", ""))
+        path = ou_by_id.get(str(ou.get("organizationalUnitId", "")))
         if path is None:
             matches = [p for p in ids.ous if p.split(":")[-1] == ou.get("organizationalUnitName")]
             if len(matches) != 1:
@@ -163,12 +168,12 @@ class Simulation:
         """Make the emulated organization match an Organizations event before it is delivered:
         MoveAccount moves the account (when it and the destination exist), RemoveAccountFromOrganization
         and CloseAccount remove or close it."""
-        params = detail.get("requestParameters") or {}
+        params = _dict(detail.get("requestParameters"))
         account_id = params.get("accountId")
         delivery.account_id = account_id if isinstance(account_id, str) else None
         name = detail.get("eventName")
         names = {v: k for k, v in ids.accounts.items()}
-        if account_id not in names:
+        if not isinstance(account_id, str) or account_id not in names:
             delivery.notes.append(f"{name}: account {account_id} is not in the organization; delivered as is")
             return None
         if name == "MoveAccount":
