@@ -69,6 +69,10 @@ def test_default_organization_is_fully_protected(default_run):
         assert region.opted_in
     bunker_id = sim.org.role_account("bunker")
     assert vended.copy_destinations
+    # the copy drill: a backup job and a copy job per destination, from each governed Region, went
+    # through the emulator's cross-account rules (org, global setting, CMK, bunker policy, lock)
+    assert len(vended.copy_jobs) == len(vended.regions) * len(vended.copy_destinations)
+    assert all(job.endswith(": COMPLETED") for job in vended.copy_jobs), vended.copy_jobs
     assert vended.enrolment == "PROTECTED"
     assert bunker_id.name == "Backup Bunker"
     # the bunker's vaults exist and are locked, in both Regions
@@ -185,11 +189,16 @@ def test_account_moved_into_a_protected_ou_gets_the_baseline_and_is_enrolled(eve
     assert report.ok
 
 
-def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):
+def _copy_package(tmp_path):
     package = tmp_path / "package"
     shutil.copytree(
-        ROOT, package, ignore=shutil.ignore_patterns(".venv*", ".git", "__pycache__", "*.egg-info")
+        ROOT, package, ignore=shutil.ignore_patterns(".venv*", ".git", "__pycache__", "*.egg-info", "tests")
     )
+    return package
+
+
+def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):
+    package = _copy_package(tmp_path)
     template = package / "templates" / "backup-policies.yaml"
     text = template.read_text()
     assert "backup-vault:cfct-backup-bunker" in text
@@ -204,3 +213,26 @@ def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):
     gaps = [g for a in data["accounts"] if a["in_scope"] for g in a["gaps"]]
     assert any("copy destination" in g and "cfct-backup-nowhere" in g for g in gaps)
     assert all(a["state"] == "GAP" for a in data["accounts"] if a["in_scope"])
+
+
+def test_bunker_that_admits_other_ous_fails_every_copy_job(tmp_path, capsys):
+    package = _copy_package(tmp_path)
+    params = package / "parameters" / "bunker.json"
+    text = params.read_text()
+    assert "$[alfred_ssm_/cfct-backup/protected-ous/org-paths]" in text
+    params.write_text(
+        text.replace(
+            "$[alfred_ssm_/cfct-backup/protected-ous/org-paths]", "o-aaaaaaaaaa/r-aaaa/ou-aaaa-aaaaaaaa/*"
+        )
+    )
+    report_file = tmp_path / "report.json"
+    code = main(["simulate", "--package", str(package), "--report", str(report_file)])
+    capsys.readouterr()
+    assert code == 1
+    data = json.loads(report_file.read_text())
+    for account in (a for a in data["accounts"] if a["in_scope"]):
+        assert account["state"] == "GAP"
+        assert account["copy_jobs"] and all(j.endswith(": FAILED") for j in account["copy_jobs"])
+        assert any("copy job to" in g and "CopyIntoBackupVault" in g for g in account["gaps"]), account[
+            "gaps"
+        ]
