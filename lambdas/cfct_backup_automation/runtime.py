@@ -21,6 +21,26 @@ class Runtime:
     sessions: SessionFactory
     telemetry: Telemetry
     environ: Mapping[str, str]
+    tracer: Any = None
+
+
+def start_tracing(service: str, environ: Mapping[str, str]) -> Any:
+    """Powertools Tracer (X-Ray subsegments for every boto3 call) when POWERTOOLS_TRACE_DISABLED=false.
+
+    Optional: the stack enables it with EnableTracing; if aws-xray-sdk is not in the Lambda
+    artifact, tracing is skipped with a warning rather than failing the function.
+    """
+    if environ.get("POWERTOOLS_TRACE_DISABLED", "true").strip().lower() != "false":
+        return None
+    try:
+        from aws_lambda_powertools.tracing import Tracer  # noqa: PLC0415 - only when enabled
+
+        return Tracer(service=service)
+    except Exception as exc:  # noqa: BLE001 - tracing must never stop the automation
+        from cfct_backup_automation.log import logger  # noqa: PLC0415
+
+        logger.warning("tracing requested but unavailable", extra={"error": f"{type(exc).__name__}: {exc}"})
+        return None
 
 
 def build_runtime(
@@ -54,7 +74,7 @@ def build_runtime(
     telemetry = Telemetry(
         lambda: sessions.home_client("events"), bus_name=cfg.event_bus_name, service=service
     )
-    return Runtime(cfg, sessions, telemetry, env)
+    return Runtime(cfg, sessions, telemetry, env, start_tracing(service, env))
 
 
 @dataclass

@@ -106,3 +106,10 @@ def test_config_lists_and_defaults() -> None:
     assert cfg.bunker_principal == "arn:aws-us-gov:iam::444444444444:root"
     assert cfg.report_bucket == "cfct-backup-reports-444444444444-us-east-1"
     assert cfg.is_protected_ou("ou-ab12-22222222") and not cfg.is_protected_ou(None)
+
+
+def test_tracing_is_off_unless_asked_for() -> None:
+    from cfct_backup_automation.runtime import start_tracing
+
+    assert start_tracing("svc", {}) is None
+    assert start_tracing("svc", {"POWERTOOLS_TRACE_DISABLED": "true"}) is None
