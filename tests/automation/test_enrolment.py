@@ -416,3 +416,18 @@ def test_bunker_allow_list_in_accounts_mode_follows_enrolment_and_offboarding(or
     handle_event(org.org_event("RemoveAccountFromOrganization", account), rt.cfg, rt.sessions, rt.telemetry)
     for region in REGIONS:
         assert set(statements(region)) == {"TemplateOwned"}
+
+
+def test_handler_raises_role_not_ready_so_lambda_retries_then_dead_letters(org: Org, rt) -> None:
+    account = org.vend(org.protected_ou)
+    event = org.ct_event(account, org.protected_ou)
+    handler_enrolment.set_runtime(rt)
+    try:
+        for _ in range(2):  # the async invocation and Lambda's retry: both fail, nothing cached
+            with pytest.raises(RoleNotReady):
+                handler_enrolment.handler(event, LocalContext())
+        org.deploy_baseline(account)  # redrive from the DLQ once the baseline is there
+        assert handler_enrolment.handler(event, LocalContext())["state"] == "PROTECTED"
+    finally:
+        handler_enrolment.set_runtime(None)
+    assert len(org.sleeps) == 4  # 2 backoffs per failed invocation
