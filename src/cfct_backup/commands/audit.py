@@ -82,7 +82,13 @@ def run(args: argparse.Namespace) -> int:
         home_account=caller,
         session_name="cfct-backup-audit",
     )
-    result = reconcile(cfg, sessions, mode="audit", max_workers=max(1, args.concurrency), write_report=False)
+    try:
+        result = reconcile(
+            cfg, sessions, mode="audit", max_workers=max(1, args.concurrency), write_report=False
+        )
+    except (BotoCoreError, ClientError) as exc:
+        print(f"error: the sweep could not list the organization: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         args.json.write_text(result.to_json() + "\n", encoding="utf-8")
     if args.csv:
