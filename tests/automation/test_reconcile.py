@@ -220,3 +220,25 @@ def test_effective_policy_is_read_once_per_ou_and_per_directly_targeted_account(
     assert "global:backup-plan-missing" not in _codes(result, special)
     for account in plain:
         assert "global:backup-plan-missing" in _codes(result, account)
+
+
+def test_shards_together_sweep_every_account_once(org: Org) -> None:
+    rt = org.runtime()
+    bucket = _report_bucket(org)
+    for _ in range(4):
+        org.deploy_baseline(org.vend(org.protected_ou), (HOME,))
+    full = {
+        a.account_id for a in reconcile(rt.cfg, rt.sessions, mode="audit").accounts if a.ou_id is not None
+    }
+    parts = [reconcile(rt.cfg, rt.sessions, mode="repair", shard=(i, 2)) for i in range(2)]
+    swept = [a.account_id for p in parts for a in p.accounts if a.ou_id is not None]
+    assert sorted(swept) == sorted(full)  # every in-scope account exactly once
+    assert all(
+        k.split("/")[-1].split(".")[0].endswith(f"-shard{i}of2")
+        for i, p in enumerate(parts)
+        for k in p.report_keys
+    )
+    keys = {
+        o["Key"] for o in org.member_client("s3", org.bunker, HOME).list_objects_v2(Bucket=bucket)["Contents"]
+    }
+    assert {k for p in parts for k in p.report_keys} <= keys
