@@ -23,6 +23,8 @@ from cfct_backup.backup_policy.parse import (
     KNOWN_PLACEHOLDERS,
     BackupPolicyError,
     Located,
+    as_bool,
+    as_int,
     parse_json,
     problem,
     substitute,
@@ -314,19 +316,19 @@ class _Checker:
                 "BKP012",
                 f"vault name '{vault}' must be 2-50 letters, digits, '-' or '_'",
             )
-        start = _int(rule.get("start_backup_window_minutes"))
+        start = as_int(rule.get("start_backup_window_minutes"))
         if start is not None and start < MIN_START_WINDOW:
             self.add(
                 [*path, "start_backup_window_minutes"],
                 "BKP017",
                 f"start window {start} minutes; AWS Backup needs at least {MIN_START_WINDOW}",
             )
-        complete = _int(rule.get("complete_backup_window_minutes"))
+        complete = as_int(rule.get("complete_backup_window_minutes"))
         if complete is not None and complete < 1:
             self.add(
                 [*path, "complete_backup_window_minutes"], "BKP011", "the completion window must be positive"
             )
-        continuous = _bool(rule.get("enable_continuous_backup")) is True
+        continuous = as_bool(rule.get("enable_continuous_backup")) is True
         lifecycle = rule.get("lifecycle")
         self.lifecycle(
             lifecycle if isinstance(lifecycle, Mapping) else None, [*path, "lifecycle"], continuous
@@ -394,8 +396,8 @@ class _Checker:
             self.add(path, "BKP020", f"'{expr}': exactly one of day-of-month and day-of-week must be '?'")
 
     def lifecycle(self, life: Mapping[str, Any] | None, path: list[str], continuous: bool) -> None:
-        cold = _int(life.get("move_to_cold_storage_after_days")) if life else None
-        delete = _int(life.get("delete_after_days")) if life else None
+        cold = as_int(life.get("move_to_cold_storage_after_days")) if life else None
+        delete = as_int(life.get("delete_after_days")) if life else None
         for key, days in (("move_to_cold_storage_after_days", cold), ("delete_after_days", delete)):
             if days is not None and days < 1:
                 self.add([*path, key], "BKP011", f"{key} must be at least 1")
@@ -468,24 +470,6 @@ class _Checker:
     def role(self, arn: Any, path: list[str]) -> None:
         if isinstance(arn, str) and not ROLE_ARN_RE.match(arn):
             self.add(path, "BKP022", f"'{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
 
 
 _TIMEZONES: set[str] | None = None

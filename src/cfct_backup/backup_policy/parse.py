@@ -158,3 +158,23 @@ def problem(
 ) -> Problem:
     line = locate.line(path) if locate is not None else None
     return Problem(source, line, severity, code, f"{dotted(path)}: {message}")
+
+
+def as_int(value: Any) -> int | None:
+    """A whole number as policies and templates write it (42 or "42"); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def as_bool(value: Any) -> bool | None:
+    """A boolean as policies write it (true or "true"); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None

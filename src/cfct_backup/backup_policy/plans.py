@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cfct_backup.backup_policy.merge import expand_variables
+from cfct_backup.backup_policy.parse import as_bool, as_int
 
 _CONDITION_KEYS = {
     "string_equals": "StringEquals",
@@ -18,24 +19,6 @@ _CONDITION_KEYS = {
     "string_like": "StringLike",
     "string_not_like": "StringNotLike",
 }
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
 
 
 def _list(value: Any) -> list[Any]:
@@ -48,9 +31,9 @@ def _lifecycle(life: Any) -> dict[str, Any] | None:
     if not isinstance(life, Mapping):
         return None
     out: dict[str, Any] = {}
-    cold = _int(life.get("move_to_cold_storage_after_days"))
-    delete = _int(life.get("delete_after_days"))
-    archive = _bool(life.get("opt_in_to_archive_for_supported_resources"))
+    cold = as_int(life.get("move_to_cold_storage_after_days"))
+    delete = as_int(life.get("delete_after_days"))
+    archive = as_bool(life.get("opt_in_to_archive_for_supported_resources"))
     if cold is not None:
         out["MoveToColdStorageAfterDays"] = cold
     if delete is not None:
@@ -88,7 +71,7 @@ def _rule(name: str, rule: Mapping[str, Any]) -> dict[str, Any]:
         ("start_backup_window_minutes", "StartWindowMinutes"),
         ("complete_backup_window_minutes", "CompletionWindowMinutes"),
     ):
-        number = _int(rule.get(key))
+        number = as_int(rule.get(key))
         if number is not None:
             out[api] = number
     life = _lifecycle(rule.get("lifecycle"))
@@ -111,7 +94,7 @@ def _rule(name: str, rule: Mapping[str, Any]) -> dict[str, Any]:
                 entry["Lifecycle"] = clife
             actions.append(entry)
         out["CopyActions"] = actions
-    continuous = _bool(rule.get("enable_continuous_backup"))
+    continuous = as_bool(rule.get("enable_continuous_backup"))
     if continuous is not None:
         out["EnableContinuousBackup"] = continuous
     index = rule.get("index_actions")

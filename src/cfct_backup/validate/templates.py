@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from cfct_backup.backup_policy.parse import as_int
 from cfct_backup.problems import Problem
 
 MIN_CHANGEABLE_DAYS = 3
@@ -75,16 +76,6 @@ def _resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
     return value
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
     problems: list[Problem] = []
     resources = data.get("Resources")
@@ -126,7 +117,7 @@ def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
             for i, rule in enumerate(rules if isinstance(rules, list) else []):
                 if not isinstance(rule, Mapping):
                     continue
-                start = _int(_resolve(rule.get("StartWindowMinutes"), parameters))
+                start = as_int(_resolve(rule.get("StartWindowMinutes"), parameters))
                 if start is not None and start < MIN_START_WINDOW:
                     add(
                         _line(rule),
@@ -140,9 +131,9 @@ def _vault_lock(
     name: str, lock: Mapping[str, Any], parameters: Mapping[str, Any], source: str, line: int | None
 ) -> list[Problem]:
     out: list[Problem] = []
-    changeable = _int(_resolve(lock.get("ChangeableForDays"), parameters))
-    low = _int(_resolve(lock.get("MinRetentionDays"), parameters))
-    high = _int(_resolve(lock.get("MaxRetentionDays"), parameters))
+    changeable = as_int(_resolve(lock.get("ChangeableForDays"), parameters))
+    low = as_int(_resolve(lock.get("MinRetentionDays"), parameters))
+    high = as_int(_resolve(lock.get("MaxRetentionDays"), parameters))
 
     def add(message: str) -> None:
         out.append(Problem(source, line, "error", "TPL101", f"{name}: Vault Lock {message}"))
