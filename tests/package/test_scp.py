@@ -118,6 +118,8 @@ def test_member_recovery_points_region_settings_and_roles_are_protected() -> Non
     assert not denies(
         scp, Request("backup:DeleteRecoveryPoint", role(MEMBER, "cfct-backup-break-glass"), point)
     )
+    # the automation never deletes a recovery point, so the SCP gives it no way to
+    assert denies(scp, Request("backup:DeleteRecoveryPoint", role(MEMBER, "cfct-backup-automation"), point))
     assert denies(scp, Request("backup:UpdateRegionSettings", admin))
     assert not denies(scp, Request("backup:UpdateRegionSettings", role(MEMBER, "cfct-backup-automation")))
     service_role = role(MEMBER, "cfct-backup-service-role")
