@@ -12,6 +12,7 @@ from typing import Any
 from cfct_backup.backup_policy import check_document, check_effective, merge_policies
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
+from cfct_backup.service_catalog import KEY_PREFIX, package_products
 from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, check_scp
 from cfct_backup.validate.templates import (
     cfn_lint,
@@ -514,6 +515,42 @@ def _stack_in_sync(root: Path) -> list[Problem]:
     return []
 
 
+def _products(root: Path, manifest: Manifest, referenced: set[Path]) -> list[Problem]:
+    """Service Catalog product templates (cfct_backup.service_catalog, the one place that knows the
+    convention publish uploads by): each one a deployed template references must exist under
+    templates/ (PKG012), and is then used, not "undeployed" (added to `referenced`). A product URL
+    outside the convention is neither uploaded by publish nor checked (PKG013)."""
+    problems: list[Problem] = []
+    for ref in package_products(root, manifest, decode_template):
+        source = ref.source
+        if source is None:
+            problems.append(
+                Problem(
+                    ref.template,
+                    ref.line,
+                    "warning",
+                    "PKG013",
+                    f"{ref.resource}: product template URL {ref.url or '(not a string, Fn::Sub or Fn::Join)'}"
+                    f" is not {KEY_PREFIX}<name> in an S3 bucket: publish does not upload it,"
+                    " validate does not check it",
+                )
+            )
+        elif (root / source).is_file():
+            referenced.add((root / source).resolve())
+        else:
+            problems.append(
+                Problem(
+                    ref.template,
+                    ref.line,
+                    "error",
+                    "PKG012",
+                    f"{ref.resource}: product template {ref.key} is published from {source},"
+                    " which does not exist",
+                )
+            )
+    return problems
+
+
 def _unreferenced(root: Path, referenced: set[Path], templates: Iterable[Path]) -> list[Problem]:
     out = []
     for path in templates:
@@ -557,6 +594,7 @@ def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) 
         for path in templates:
             if path not in lint_targets:
                 lint_targets.append(path)
+        problems.extend(_products(root, manifest, referenced))
         problems.extend(_unreferenced(root, referenced, all_templates))
     for path in lint_targets:
         data, _error = decode_template(path)
