@@ -2,9 +2,10 @@
 
 Call :func:`install` once (before or inside ``mock_aws``); every ``mock_aws`` context then has the
 extended AWS Backup, Organizations (backup policies, effective policies), STS (a role must exist to
-be assumed) and CloudFormation (``AWS::Backup::*``, ``AWS::Organizations::Policy``, custom resources
-routed to in-process handlers, and the other types the package's templates use) and EventBridge
-(SNS and Lambda targets delivered instead of crashing ``PutEvents``).
+be assumed), KMS (``CreateGrant`` with a ``Name`` is idempotent) and CloudFormation
+(``AWS::Backup::*``, ``AWS::Organizations::Policy``, custom resources routed to in-process handlers,
+and the other types the package's templates use) and EventBridge (SNS and Lambda targets delivered
+instead of crashing ``PutEvents``).
 
 Each piece extends moto's own backend and response classes, the way moto is organised, so it could
 be sent upstream. See ``docs`` in each module for the AWS rule it implements.
@@ -29,11 +30,12 @@ def install() -> None:
         if _installed:
             return
         # Imported here, not at module level: importing the package must stay free.
-        from . import backup, cloudformation, events, organizations, s3, sts  # noqa: PLC0415
+        from . import backup, cloudformation, events, kms, organizations, s3, sts  # noqa: PLC0415
 
         backup.install()
         organizations.install()
         sts.install()
+        kms.install()
         cloudformation.install()
         events.install()
         s3.install()
