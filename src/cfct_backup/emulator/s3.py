@@ -1,4 +1,6 @@
-"""S3: bucket policy statements with conditions are not evaluated without their conditions.
+"""S3: bucket policy conditions, and the ``AWS::S3::Bucket`` properties moto's CloudFormation drops.
+
+Bucket policy statements with conditions are not evaluated without their conditions.
 
 moto 5.2.x checks a bucket's policy on object requests (``FakeBucket.get_permission``) with an IAM
 evaluator that ignores ``Condition``: a statement such as "Deny s3:* when aws:SecureTransport is
@@ -7,6 +9,18 @@ false" then denies every request, although AWS applies a statement only when its
 As DESIGN §6 says, resource policies are not enforced by the emulator beyond what moto can evaluate
 faithfully: here the conditional statements are left out of moto's check, the unconditional ones
 still apply.
+
+moto 5.2.x creates an ``AWS::S3::Bucket`` from its name, encryption and tags only. CloudFormation
+also applies (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html):
+
+- ``ObjectLockEnabled``: the bucket is created with Object Lock, which turns versioning on
+  (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html);
+- ``ObjectLockConfiguration``: the default retention (``Mode`` with exactly one of ``Days`` /
+  ``Years``); refused unless ``ObjectLockEnabled`` is true ("ObjectLockEnabled ... Enable
+  ObjectLockEnabled when you apply ObjectLockConfiguration to a bucket");
+- ``VersioningConfiguration``: ``Enabled`` or ``Suspended``; an Object Lock bucket cannot be
+  suspended;
+- ``PublicAccessBlockConfiguration``.
 """
 
 from __future__ import annotations
@@ -44,6 +58,68 @@ def _get_permission(self: Any, action: str, resource: str) -> Any:
         self.policy = saved
 
 
+def _flag(value: Any) -> bool:
+    return str(value).lower() == "true"
+
+
+def apply_bucket_properties(bucket: Any, properties: dict[str, Any]) -> None:
+    """Object Lock, versioning and public access block of an ``AWS::S3::Bucket`` (see above)."""
+    from moto.s3.exceptions import InvalidBucketState  # noqa: PLC0415
+
+    backend = _models.s3_backends[bucket.account_id][bucket.partition]
+    lock = properties.get("ObjectLockConfiguration")
+    lock_enabled = _flag(properties.get("ObjectLockEnabled", False))
+    if lock and not lock_enabled:
+        raise InvalidBucketState("ObjectLockConfiguration requires ObjectLockEnabled: true")
+    status = (properties.get("VersioningConfiguration") or {}).get("Status")
+    if status not in (None, "Enabled", "Suspended"):
+        raise InvalidBucketState(f"VersioningConfiguration Status {status!r} is not Enabled or Suspended")
+    if lock_enabled:
+        if status == "Suspended":
+            raise InvalidBucketState("Versioning cannot be suspended on a bucket with Object Lock enabled")
+        bucket.object_lock_enabled = True
+        bucket.versioning_status = "Enabled"
+        retention = (lock or {}).get("Rule", {}).get("DefaultRetention") or {}
+        if retention:
+            days, years = retention.get("Days"), retention.get("Years")
+            if not retention.get("Mode") or (days is None) == (years is None):
+                raise InvalidBucketState("DefaultRetention needs a Mode and exactly one of Days or Years")
+            backend.put_object_lock_configuration(
+                bucket.name,
+                True,
+                retention["Mode"],
+                int(days) if days is not None else None,
+                int(years) if years is not None else None,
+            )
+    elif status:
+        backend.put_bucket_versioning(bucket.name, status)
+    block = properties.get("PublicAccessBlockConfiguration")
+    if block:
+        backend.put_public_access_block(bucket.name, {k: str(_flag(v)).lower() for k, v in block.items()})
+
+
+_moto_create_bucket = _models.FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _create_from_cloudformation_json(
+    cls: Any,
+    /,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    bucket = _moto_create_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    apply_bucket_properties(bucket, cloudformation_json.get("Properties", {}))
+    return bucket
+
+
+_create_bucket = classmethod(_create_from_cloudformation_json)
+
+
 def install() -> None:
     if _models.FakeBucket.get_permission is not _get_permission:
         _models.FakeBucket.get_permission = _get_permission  # type: ignore[method-assign]
+    if _models.FakeBucket.__dict__["create_from_cloudformation_json"] is not _create_bucket:
+        _models.FakeBucket.create_from_cloudformation_json = _create_bucket  # type: ignore[method-assign,assignment]
