@@ -90,8 +90,17 @@ def _text(value: Any) -> str | None:
         and isinstance(argument[0], str)
         and isinstance(argument[1], list)
     ):
-        return str(argument[0]).join(str(p) if isinstance(p, str) else "${?}" for p in argument[1])
+        return str(argument[0]).join(_join_part(p) for p in argument[1])
     return None
+
+
+def _join_part(part: Any) -> str:
+    """A part of Fn::Join as Fn::Sub would write it: `${Name}` for a Ref, `${Intrinsic}` otherwise."""
+    if isinstance(part, str):
+        return str(part)
+    if isinstance(part, Mapping) and set(part) == {"Ref"} and isinstance(part["Ref"], str):
+        return "${" + str(part["Ref"]) + "}"
+    return "${Intrinsic}"
 
 
 def object_key(url: str) -> str | None:

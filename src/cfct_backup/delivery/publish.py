@@ -4,9 +4,13 @@ Order matters and is fixed:
 
 1. validate the configuration zip's content (done by the caller, before any client exists);
 2. upload the Lambda zip to the versioned artifact bucket;
-3. write `/cfct-backup/artifacts/{bucket,lambda-key,lambda-version}` (the manifest reads them
+3. upload the Service Catalog product templates the deployed templates reference (a portfolio's
+   `CloudFormationProduct` reads `service-catalog/<name>` from the artifact bucket, a copy of
+   `templates/<name>`; `cfct_backup.service_catalog` decides which) from the configuration zip, so
+   they are exactly what was validated and are in place before the portfolio stack asks for them;
+4. write `/cfct-backup/artifacts/{bucket,lambda-key,lambda-version}` (the manifest reads them
    with `$[alfred_ssm_...]` when the CfCT pipeline runs, so they must be right before it runs);
-4. deliver `custom-control-tower-configuration.zip`: to the CfCT S3 bucket (which starts the
+5. deliver `custom-control-tower-configuration.zip`: to the CfCT S3 bucket (which starts the
    pipeline) or as a commit to the CfCT repository (see `gitrepo`).
 
 Every step compares content first and writes only what differs: an object whose `sha256`
@@ -26,11 +30,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup.cfct.manifest import check_manifest
 from cfct_backup.delivery import CONFIG_ZIP_NAME, DeliveryError
 from cfct_backup.delivery.gitrepo import push_configuration
-from cfct_backup.delivery.package import Artifact, BuiltPackage
+from cfct_backup.delivery.package import MANIFEST, Artifact, BuiltPackage
 from cfct_backup.delivery.steps import Step
 from cfct_backup.problems import Problem
+from cfct_backup.service_catalog import package_products, published_products
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -65,6 +71,7 @@ class PublishResult:
     lambda_bucket: str = ""
     lambda_key: str = ""
     lambda_version: str | None = None
+    product_keys: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -103,7 +110,15 @@ def _same_content(head: dict[str, Any] | None, artifact: Artifact) -> bool:
 
 
 def put_artifact(
-    s3: S3Client, bucket: str, key: str, artifact: Artifact, *, owner: str, dry_run: bool, kind: str
+    s3: S3Client,
+    bucket: str,
+    key: str,
+    artifact: Artifact,
+    *,
+    owner: str,
+    dry_run: bool,
+    kind: str,
+    content_type: str = "application/zip",
 ) -> tuple[Step, str | None]:
     """Upload unless the object already holds this content. Returns the step and the version.
 
@@ -122,7 +137,7 @@ def put_artifact(
             Bucket=bucket,
             Key=key,
             Body=body,
-            ContentType="application/zip",
+            ContentType=content_type,
             Metadata={SHA256_METADATA: artifact.sha256},
             ExpectedBucketOwner=owner,
         )
@@ -161,6 +176,42 @@ def artifact_bucket(ssm: SSMClient, options: PublishOptions) -> str:
     return str(value)
 
 
+def _unpack(config_zip: Path, root: Path) -> None:
+    with zipfile.ZipFile(config_zip) as zf:
+        for info in zf.infolist():
+            dest = root / info.filename
+            if not dest.resolve().is_relative_to(root.resolve()):
+                raise DeliveryError(f"{config_zip}: unsafe entry {info.filename}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(zf.read(info))
+
+
+def _content_type(key: str) -> str:
+    return "application/json" if key.endswith((".json", ".template")) else "application/x-yaml"
+
+
+def product_templates(config_zip: Path, unpack_into: Path) -> list[tuple[str, Artifact]]:
+    """(object key, file) of every Service Catalog product template the configuration's deployed
+    templates reference, taken from the configuration zip (unpacked into `unpack_into`, which must
+    outlive the upload). A referenced template missing from the configuration stops publish here,
+    before anything is written."""
+    _unpack(config_zip, unpack_into)
+    manifest, problems = check_manifest(unpack_into / MANIFEST)
+    if manifest is None:
+        first = problems[0].message if problems else "unreadable"
+        raise DeliveryError(f"{config_zip}: {MANIFEST}: {first}")
+    out: list[tuple[str, Artifact]] = []
+    for key, ref in published_products(package_products(unpack_into, manifest)).items():
+        path = unpack_into / str(ref.source)
+        if not path.is_file():
+            raise DeliveryError(
+                f"{ref.template}: {ref.resource} loads {key}, published from {ref.source},"
+                " which is not in the configuration"
+            )
+        out.append((key, Artifact.of(path, 1)))
+    return out
+
+
 def publish_package(
     built: BuiltPackage,
     s3: S3Client,
@@ -171,7 +222,25 @@ def publish_package(
     region: str,
     report: Callable[[Step], None] = lambda _step: None,
 ) -> PublishResult:
-    """Steps 2-4 above. Validation is the caller's, and must have happened already."""
+    """Steps 2-5 above. Validation is the caller's, and must have happened already."""
+    with tempfile.TemporaryDirectory(prefix="cfct-backup-products-") as tmp:
+        products = product_templates(built.config_zip.path, Path(tmp))
+        return _publish(
+            built, products, s3, ssm, options, account_id=account_id, region=region, report=report
+        )
+
+
+def _publish(
+    built: BuiltPackage,
+    products: list[tuple[str, Artifact]],
+    s3: S3Client,
+    ssm: SSMClient,
+    options: PublishOptions,
+    *,
+    account_id: Callable[[], str],
+    region: str,
+    report: Callable[[Step], None],
+) -> PublishResult:
     result = PublishResult()
 
     def record(step: Step) -> None:
@@ -193,6 +262,20 @@ def publish_package(
     result.lambda_bucket, result.lambda_key, result.lambda_version = bucket, options.lambda_key, version
     if version is None and not options.dry_run:
         raise DeliveryError(f"s3://{bucket}/{options.lambda_key} has no version id; is versioning on?")
+
+    for key, template in products:
+        step, _ = put_artifact(
+            s3,
+            bucket,
+            key,
+            template,
+            owner=owner,
+            dry_run=options.dry_run,
+            kind="product",
+            content_type=_content_type(key),
+        )
+        record(step)
+        result.product_keys.append(key)
 
     record(put_parameter(ssm, PARAM_BUCKET, bucket, options.dry_run))
     record(put_parameter(ssm, PARAM_LAMBDA_KEY, options.lambda_key, options.dry_run))
@@ -228,13 +311,7 @@ def validate_configuration(
             ) from exc
     with tempfile.TemporaryDirectory(prefix="cfct-backup-validate-") as tmp:
         root = Path(tmp)
-        with zipfile.ZipFile(config_zip) as zf:
-            for info in zf.infolist():
-                dest = root / info.filename
-                if not dest.resolve().is_relative_to(root.resolve()):
-                    raise DeliveryError(f"{config_zip}: unsafe entry {info.filename}")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(zf.read(info))
+        _unpack(config_zip, root)
         problems = validator(root)
     # Problems name files in the unpacked copy: show them relative to the package instead.
     prefix = str(root) + "/"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Step:
     """One thing publish did (or, with --dry-run, would do)."""
 
-    kind: str  # lambda | ssm | config
+    kind: str  # lambda | product | ssm | config
     where: str
     status: str  # uploaded | written | committed | unchanged | would upload | would write | would commit
     detail: str = ""
