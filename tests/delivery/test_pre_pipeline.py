@@ -157,3 +157,48 @@ def test_the_package_reads_exactly_the_parameters_publish_writes():
     read = set(re.findall(r"alfred_ssm_(/cfct-backup/artifacts/[\w-]+)", "\n".join(texts)))
     assert read <= {PARAM_BUCKET, PARAM_LAMBDA_KEY, PARAM_LAMBDA_VERSION}, read
     assert {PARAM_LAMBDA_KEY, PARAM_LAMBDA_VERSION} <= read, "the Lambda code location is not read"
+
+
+def real_product_keys() -> list[str]:
+    """The object keys publish uploads for the real package's Service Catalog products."""
+    from cfct_backup.cfct.manifest import load_manifest
+    from cfct_backup.service_catalog import package_products, published_products
+
+    return list(published_products(package_products(REPO, load_manifest(REPO / "manifest.yaml"))))
+
+
+def test_the_role_can_write_the_product_templates_publish_uploads(template):
+    keys = real_product_keys()
+    assert keys == ["service-catalog/sc-extra-backup-plan.yaml", "service-catalog/sc-resource-backup.yaml"]
+    st = statements(template)["ArtifactObjectsAndCache"]
+    bucket_arn = "arn:aws:s3:::cfct-backup-artifacts-111122223333-eu-west-1"
+    for key in keys:
+        assert allows(st, f"{bucket_arn}/{key}"), key
+    assert {"s3:GetObject", "s3:PutObject"} <= set(st["Action"])  # HeadObject needs GetObject
+
+
+def test_the_organization_may_read_the_product_templates_and_nothing_else(template):
+    """Member accounts' portfolios load the product templates from here; the rest stays private."""
+    policy = template["Resources"]["ArtifactBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    allowed = [s for s in policy if s["Effect"] == "Allow"]
+    assert len(allowed) == 1
+    (st,) = allowed
+    assert st["Principal"] == "*" and st["Action"] == "s3:GetObject"
+    assert st["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": {"Ref": "OrganizationId"}}}
+    bucket_arn = "arn:aws:s3:::cfct-backup-artifacts-111122223333-eu-west-1"
+    for key in real_product_keys():
+        assert allows(st, f"{bucket_arn}/{key}"), key
+    assert not allows(st, f"{bucket_arn}/{DEFAULT_LAMBDA_KEY}")
+    assert not allows(st, f"{bucket_arn}/codebuild-cache/x.tgz")
+    org_id = template["Parameters"]["OrganizationId"]
+    assert org_id["Type"] == "AWS::SSM::Parameter::Value<String>"
+    assert org_id["Default"] == "/cfct-backup/org/id"  # docs/conventions.md
+
+
+def test_the_portfolio_launch_role_reads_where_publish_uploads():
+    """templates/self-service.yaml's launch role reads service-catalog/* of the same bucket."""
+    doc = yaml.load((REPO / "templates" / "self-service.yaml").read_text(), Loader=_CfnLoader)
+    policy = doc["Resources"]["LaunchRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    (read,) = [s for s in policy["Statement"] if s["Sid"] == "ReadProductTemplates"]
+    for key in real_product_keys():
+        assert allows(read, f"arn:aws:s3:::cfct-backup-artifacts-111122223333-eu-west-1/{key}"), key
