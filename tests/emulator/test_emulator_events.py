@@ -38,3 +38,21 @@ def test_put_events_reaches_sns_and_lambda_targets() -> None:
     assert json.loads(body["Message"])["detail-type"] == "Protection Gap"
     [(arn, event)] = events.deliveries(function)
     assert arn == function and event["detail"] == {"account": "1"}
+
+
+def test_a_disabled_rule_matches_nothing_until_enabled_again() -> None:
+    eb = boto3.client("events", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue_url = sqs.create_queue(QueueName="forwarded")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    eb.put_rule(Name="forward", EventPattern=json.dumps({"source": ["aws.backup"]}))
+    eb.put_targets(Rule="forward", Targets=[{"Id": "queue", "Arn": queue_arn}])
+    entry = {"Source": "aws.backup", "DetailType": "Backup Job State Change", "Detail": "{}"}
+    eb.disable_rule(Name="forward")
+    eb.put_events(Entries=[entry])
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue_url)
+    eb.enable_rule(Name="forward")
+    eb.put_events(Entries=[entry])
+    assert len(sqs.receive_message(QueueUrl=queue_url)["Messages"]) == 1

@@ -9,6 +9,11 @@ every target type (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-t
 - Lambda function targets and every other type moto cannot run are recorded: :func:`deliveries`
   returns ``(target ARN, event)`` pairs, so a test can assert that an event reached a function
   (run the handler directly, moto's Lambda needs Docker).
+
+moto also sends events through disabled rules. AWS does not: "When you disable a rule, EventBridge
+stops matching events to that rule" (DisableRule,
+https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html). Here a rule whose
+state is not ``ENABLED`` matches nothing.
 """
 
 from __future__ import annotations
@@ -61,7 +66,7 @@ _moto_send_to_targets = _models.Rule.send_to_targets
 
 
 def _send_to_targets(self: Any, original_event: Any, transform_input: bool = True) -> None:
-    if not self.event_pattern.matches_event(original_event):
+    if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
         return
     for_moto = []
     for target in self.targets:
