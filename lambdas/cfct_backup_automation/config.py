@@ -84,6 +84,9 @@ class Config:
     expected_plans: tuple[str, ...] = ()
     # Whether member vaults must carry a Vault Lock (bunker vaults always do; members optional).
     member_vault_lock_required: bool = False
+    # Whether copy destinations in the bunker account must carry a Vault Lock (the bunker template
+    # always sets one: compliance mode).
+    bunker_vault_lock_required: bool = True
     # "org-paths": the bunker vault policy allows CopyIntoBackupVault by aws:PrincipalOrgPaths (the
     # bunker template owns it, nothing to do per account); "accounts": this automation keeps an
     # account allow-list statement in the bunker vault policy.
@@ -172,6 +175,7 @@ def config_from(parameters: Mapping[str, str], environ: Mapping[str, str], prefi
         opt_in_services=services,
         expected_plans=_split(environ.get("EXPECTED_BACKUP_PLANS", "")),
         member_vault_lock_required=_bool(environ, "MEMBER_VAULT_LOCK_REQUIRED", False),
+        bunker_vault_lock_required=_bool(environ, "BUNKER_VAULT_LOCK_REQUIRED", True),
         bunker_allowlist_mode=mode,
         baseline_stack_set=environ.get("BASELINE_STACK_SET_NAME", "").strip(),
         event_bus_name=environ.get("EVENT_BUS_NAME", "").strip() or "default",

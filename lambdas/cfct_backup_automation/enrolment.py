@@ -1,9 +1,10 @@
 """Enrolment and offboarding of one member account, driven by a lifecycle event.
 
-Every step is idempotent (opt-in is a set, the grant is found by name, the bunker allow-list is a
-set, the inventory write is a SET), so a redelivered or retried event converges; a lease in the
-inventory item keeps two invocations off the same account; an event older than the last one applied
-to the account is ignored as stale. Nothing here deletes a vault, a key or a recovery point.
+Every step is idempotent (opt-in is a set, CreateGrant with a name returns the existing grant, the
+bunker allow-list is a set, the inventory write is a SET), so a redelivered or retried event
+converges; a lease in the inventory item keeps two invocations off the same account; an event older
+than the last one applied to the account is ignored as stale. Nothing here deletes a vault, a key
+or a recovery point.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any, Literal
 
 from cfct_backup_automation import bunker, inventory
 from cfct_backup_automation.config import MEMBER_KEY_ALIAS, Config
+from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.events import IgnoredEvent, LifecycleEvent, parse_event
 from cfct_backup_automation.grants import revoke_all
 from cfct_backup_automation.log import logger
-from cfct_backup_automation.protection import NOT_FOUND, Gap, check_backup_policy, check_region
+from cfct_backup_automation.protection import NOT_FOUND, Gap, account_gaps, check_region, effective_plans
 from cfct_backup_automation.sessions import ACCESS_DENIED, RoleNotReady, SessionFactory, error_code
 from cfct_backup_automation.telemetry import Telemetry
 
@@ -82,8 +84,12 @@ def enrol_account(
     *,
     now: datetime | None = None,
     owner: str | None = None,
+    destinations: DestinationCache | None = None,
 ) -> Outcome:
-    """Bring an account that is (now) in a protected OU under protection and confirm it."""
+    """Bring an account that is (now) in a protected OU under protection and confirm it.
+
+    `destinations`: the container's cache of copy destination vaults (a fresh one reads them).
+    """
     now = now or _now()
     owner = owner or f"{ev.event_id}/{uuid.uuid4()}"
     ddb = sessions.home_client("dynamodb")
@@ -122,7 +128,8 @@ def enrol_account(
         },
     )
     try:
-        outcome = _enrol_steps(ev.account_id, cfg, sessions)
+        cache = destinations if destinations is not None else DestinationCache()
+        outcome = _enrol_steps(ev.account_id, cfg, sessions, cache)
     except RoleNotReady as exc:
         inventory.release(
             ddb,
@@ -184,7 +191,7 @@ def enrol_account(
 
 
 def _enrol_steps(
-    account_id: str, cfg: Config, sessions: SessionFactory
+    account_id: str, cfg: Config, sessions: SessionFactory, destinations: DestinationCache
 ) -> tuple[list[Gap], list[str], dict[str, str]]:
     gaps: list[Gap] = []
     actions: list[str] = []
@@ -198,7 +205,8 @@ def _enrol_steps(
         if result.grant_id:
             grants[region] = result.grant_id
     actions.extend(_bunker_wiring(cfg, sessions, account_id, present=True))
-    gaps.extend(check_backup_policy(sessions.home_client("organizations"), cfg, account_id))
+    plans = effective_plans(sessions.home_client("organizations"), account_id)
+    gaps.extend(account_gaps(plans, cfg, account_id, sessions, destinations, mode="enrol"))
     return gaps, actions, grants
 
 
@@ -339,6 +347,7 @@ def handle_event(
     telemetry: Telemetry,
     *,
     now: datetime | None = None,
+    destinations: DestinationCache | None = None,
 ) -> Outcome:
     """Route one EventBridge event: enrol, offboard, or ignore with a reason."""
     try:
@@ -350,7 +359,7 @@ def handle_event(
     if ev.kind in ("CreateManagedAccount", "UpdateManagedAccount", "MoveAccount") and cfg.is_protected_ou(
         ev.ou_id
     ):
-        return enrol_account(ev, cfg, sessions, telemetry, now=now)
+        return enrol_account(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
     ddb = sessions.home_client("dynamodb")
     item = inventory.get(ddb, cfg.inventory_table, ev.account_id)
     if item and item.get("state") in inventory.ACTIVE_STATES:

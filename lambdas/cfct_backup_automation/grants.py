@@ -2,8 +2,12 @@
 
 One grant per governed Region on the key behind `alias/cfct-backup-vault`, named
 `cfct-backup-bunker-copy`, grantee the bunker account root, operations exactly GRANT_OPERATIONS.
-Found by name (ListGrants), so creating it is idempotent; a grant with the right name but other
-grantee/operations is drift: it is revoked and recreated.
+KMS makes `CreateGrant` with a `Name` idempotent: retried with the same name and identical
+parameters it returns the original GrantId instead of a new grant
+(https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html, `Name`). Enrolment
+therefore just creates it (`create_grant`, no ListGrants). Reconcile and offboarding list the grants
+by name (`ensure_grant`, `revoke_all`): a grant with the right name but other grantee/operations is
+drift, revoked (and, by reconcile, recreated).
 """
 
 from __future__ import annotations
@@ -26,6 +30,17 @@ def grant_matches(grant: dict[str, Any], grantee: str) -> bool:
     )
 
 
+def create_grant(kms: Any, key_arn: str, grantee: str) -> str:
+    """Create the bunker copy grant, or get the existing identical one back; return its ID."""
+    resp = kms.create_grant(
+        KeyId=key_arn,
+        GranteePrincipal=grantee,
+        Operations=list(GRANT_OPERATIONS),
+        Name=GRANT_NAME,
+    )
+    return str(resp["GrantId"])
+
+
 def ensure_grant(kms: Any, key_arn: str, grantee: str) -> tuple[str, bool]:
     """Make sure exactly one correct grant exists; return (grant ID, whether anything changed)."""
     existing = find_grants(kms, key_arn)
@@ -37,13 +52,7 @@ def ensure_grant(kms: Any, key_arn: str, grantee: str) -> tuple[str, bool]:
             changed = True
     if good:
         return str(good[0]["GrantId"]), changed
-    resp = kms.create_grant(
-        KeyId=key_arn,
-        GranteePrincipal=grantee,
-        Operations=list(GRANT_OPERATIONS),
-        Name=GRANT_NAME,
-    )
-    return str(resp["GrantId"]), True
+    return create_grant(kms, key_arn, grantee), True
 
 
 def revoke_all(kms: Any, key_arn: str) -> list[str]:

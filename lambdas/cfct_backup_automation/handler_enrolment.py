@@ -10,35 +10,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cfct_backup_automation.log import logger
+from cfct_backup_automation.runtime_slot import RuntimeSlot
 
 if TYPE_CHECKING:
     from cfct_backup_automation.runtime import Runtime
 
 SERVICE = "cfct-backup-enrolment"
-_state: dict[str, Any] = {}
-
-
-def get_runtime() -> Runtime:
-    if "runtime" not in _state:
-        from cfct_backup_automation.runtime import build_runtime  # noqa: PLC0415 - cold start only
-
-        _state["runtime"] = build_runtime(service=SERVICE)
-    runtime: Runtime = _state["runtime"]
-    return runtime
-
-
-def set_runtime(runtime: Runtime | None) -> None:
-    """Use this runtime (tests, the simulator), or forget it (None)."""
-    _state.clear()
-    if runtime is not None:
-        _state["runtime"] = runtime
+_slot = RuntimeSlot(SERVICE)
+_state = _slot.state  # kept while the container is warm: the runtime, the idempotent wrapper
+get_runtime = _slot.get
+set_runtime = _slot.set  # tests and the simulator: use this runtime, or forget it (None)
 
 
 def process(event: Any, runtime: Runtime) -> dict[str, Any]:
     """Handle one event without idempotency bookkeeping (the simulator may call this directly)."""
     from cfct_backup_automation.enrolment import handle_event  # noqa: PLC0415 - keeps import time low
 
-    return handle_event(event, runtime.cfg, runtime.sessions, runtime.telemetry).as_dict()
+    return handle_event(
+        event, runtime.cfg, runtime.sessions, runtime.telemetry, destinations=runtime.destinations
+    ).as_dict()
 
 
 def _idempotent(runtime: Runtime) -> Any:

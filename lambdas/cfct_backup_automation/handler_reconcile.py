@@ -7,31 +7,15 @@ is `index` (see docs/automation.md for the sizing).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cfct_backup_automation.log import logger
-
-if TYPE_CHECKING:
-    from cfct_backup_automation.runtime import Runtime
+from cfct_backup_automation.runtime_slot import RuntimeSlot
 
 SERVICE = "cfct-backup-reconcile"
-_state: dict[str, Any] = {}
-
-
-def get_runtime() -> Runtime:
-    if "runtime" not in _state:
-        from cfct_backup_automation.runtime import build_runtime  # noqa: PLC0415 - cold start only
-
-        _state["runtime"] = build_runtime(service=SERVICE)
-    runtime: Runtime = _state["runtime"]
-    return runtime
-
-
-def set_runtime(runtime: Runtime | None) -> None:
-    """Use this runtime (tests, the simulator), or forget it (None)."""
-    _state.clear()
-    if runtime is not None:
-        _state["runtime"] = runtime
+_slot = RuntimeSlot(SERVICE)
+get_runtime = _slot.get
+set_runtime = _slot.set  # tests and the simulator: use this runtime, or forget it (None)
 
 
 def _shard(event: Any) -> tuple[int, int] | None:

@@ -4,10 +4,12 @@ A member account is PROTECTED when, in every governed Region: the key behind
 `alias/cfct-backup-vault` is a customer managed, enabled key; the vault `cfct-backup-vault` is
 encrypted with it (and locked when member Vault Lock is required); the vault has an access policy;
 the AWS Backup services are opted in; the bunker copy grant exists on the key; and, once for the
-account, its effective Organizations backup policy contains the expected plans.
+account, its effective Organizations backup policy contains the expected plans and every copy
+destination of those plans is a vault that exists (locked, in the bunker) (`destinations.py`).
 
 `check_region` both checks and (depending on `mode`) does what the automation owns:
-  * "enrol":  set the opt-ins and ensure the grant without reading first (fewest calls);
+  * "enrol":  set the opt-ins and create the grant without reading first (fewest calls: KMS
+              returns the existing grant for a CreateGrant with the same name and parameters);
   * "repair": read, and repair only what drifted (reconcile);
   * "audit":  read only, never write (`cfct-backup audit`).
 Everything the automation does not own is reported as a Gap with the owner that must act.
@@ -15,16 +17,20 @@ Everything the automation does not own is reported as a Gap with the owner that 
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
 from cfct_backup_automation.config import MEMBER_KEY_ALIAS, MEMBER_VAULT_NAME, Config
-from cfct_backup_automation.grants import ensure_grant, find_grants, grant_matches
-from cfct_backup_automation.sessions import error_code
+from cfct_backup_automation.destinations import VAULT_ARN, DestinationCache, copy_destinations, read_vault
+from cfct_backup_automation.grants import create_grant, ensure_grant, find_grants, grant_matches
+from cfct_backup_automation.log import logger
+from cfct_backup_automation.sessions import SessionFactory, error_code
 
 Mode = Literal["enrol", "repair", "audit"]
 Owner = Literal["automation", "cfct-pipeline", "backup-policy"]
@@ -120,6 +126,12 @@ def _grant(kms: Any, cfg: Config, region: str, mode: Mode, result: RegionResult)
             result.gaps.append(
                 Gap("grant-missing", f"bunker copy grant missing on the vault key in {region}", region)
             )
+        return
+    if mode == "enrol":
+        # Idempotent by name: no ListGrants. A same-named grant with other parameters (drift) is
+        # left for reconcile, which lists, revokes and reports it.
+        result.grant_id = create_grant(kms, result.key_arn, cfg.bunker_principal)
+        result.actions.append("grant")
         return
     grant_id, changed = ensure_grant(kms, result.key_arn, cfg.bunker_principal)
     result.grant_id = grant_id
@@ -234,6 +246,86 @@ def policy_gaps(plans: dict[str, Any] | None, cfg: Config, account_id: str) -> l
 def check_backup_policy(orgs: Any, cfg: Config, account_id: str) -> list[Gap]:
     """The effective backup policy (management account call) contains the expected plans."""
     return policy_gaps(effective_plans(orgs, account_id), cfg, account_id)
+
+
+def destination_gaps(
+    destinations: Iterable[str],
+    cfg: Config,
+    sessions: SessionFactory,
+    cache: DestinationCache,
+    *,
+    audit: bool = False,
+) -> list[Gap]:
+    """Gaps for copy destinations that are missing, not locked where required, or unreadable.
+
+    In audit mode (`cfct-backup audit`, a person's credentials) a destination account whose role
+    does not let the caller in is logged and skipped: the bunker role trusts only the functions.
+    """
+    gaps: list[Gap] = []
+    for arn in destinations:
+        match = VAULT_ARN.match(arn)
+        if match is None:
+            gaps.append(
+                Gap(
+                    "copy-destination-invalid",
+                    f"copy destination {arn} is not a backup vault ARN: fix the backup policy",
+                    None,
+                    "backup-policy",
+                )
+            )
+            continue
+        account, region, name = match["account"], match["region"], match["name"]
+        state = cache.get(arn, functools.partial(read_vault, sessions, account, region, name))
+        if state.problem:
+            if audit:
+                logger.warning("copy destination not readable", extra={"arn": arn, "error": state.problem})
+                continue
+            gaps.append(
+                Gap(
+                    "copy-destination-unverified",
+                    f"copy destination {arn} could not be read ({state.problem})",
+                    region,
+                    "cfct-pipeline",
+                )
+            )
+        elif not state.exists:
+            gaps.append(
+                Gap(
+                    "copy-destination-missing",
+                    f"copy destination vault {arn} does not exist: deploy the bunker stack (re-run the "
+                    "CfCT pipeline) or fix the backup policy's copy action",
+                    region,
+                    "cfct-pipeline",
+                )
+            )
+        elif account == cfg.bunker_account and cfg.bunker_vault_lock_required and not state.locked:
+            gaps.append(
+                Gap(
+                    "copy-destination-not-locked",
+                    f"copy destination vault {arn} has no Vault Lock: re-run the CfCT pipeline "
+                    "(bunker stack)",
+                    region,
+                    "cfct-pipeline",
+                )
+            )
+    return gaps
+
+
+def account_gaps(
+    plans: dict[str, Any] | None,
+    cfg: Config,
+    account_id: str,
+    sessions: SessionFactory,
+    cache: DestinationCache,
+    *,
+    mode: Mode,
+) -> list[Gap]:
+    """Account-wide gaps: the effective plans, then the copy destinations of those plans."""
+    gaps = policy_gaps(plans, cfg, account_id)
+    if plans:
+        destinations = copy_destinations(plans, account_id, cfg.governed_regions)
+        gaps.extend(destination_gaps(destinations, cfg, sessions, cache, audit=mode == "audit"))
+    return gaps
 
 
 class PolicyIndex:

@@ -4,7 +4,8 @@ Owned by the automation (repaired in "repair" mode): the bunker copy grant, the 
 opt-in, the inventory item (missing / wrong OU / wrong state), the bunker allow-list entry (accounts
 mode) and the offboarding of accounts that left scope without an event. Not owned (reported, with
 who must act): member baseline resources (vault, key, vault policy, lock, automation role, stack
-instance: "re-run the CfCT pipeline") and the effective backup policy (Organizations policies).
+instance: "re-run the CfCT pipeline"), the effective backup policy (Organizations policies) and
+the copy destinations of its plans (bunker vaults, read once per sweep).
 
 "audit" mode makes no write at all: it backs `cfct-backup audit`.
 """
@@ -25,8 +26,17 @@ from botocore.exceptions import ClientError
 
 from cfct_backup_automation import bunker, inventory
 from cfct_backup_automation.config import Config
+from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
-from cfct_backup_automation.protection import RERUN, Gap, Mode, PolicyIndex, check_backup_policy, check_region
+from cfct_backup_automation.protection import (
+    RERUN,
+    Gap,
+    Mode,
+    PolicyIndex,
+    account_gaps,
+    check_region,
+    effective_plans,
+)
 from cfct_backup_automation.ratelimit import RateLimiter
 from cfct_backup_automation.sessions import RoleNotReady, SessionFactory, error_code
 from cfct_backup_automation.telemetry import Telemetry
@@ -184,8 +194,12 @@ def reconcile_account(
     item: dict[str, Any] | None = None,
     now: datetime | None = None,
     policies: PolicyIndex | None = None,
+    destinations: DestinationCache | None = None,
 ) -> AccountReport:
-    """Check one in-scope account everywhere it should be protected."""
+    """Check one in-scope account everywhere it should be protected.
+
+    `destinations`: the sweep's cache of copy destination vaults (a fresh one reads them).
+    """
     now = now or datetime.now(UTC)
     report = AccountReport(account_id, ou_id, name)
     try:
@@ -209,10 +223,13 @@ def reconcile_account(
             report.gaps.append(
                 Gap("role-missing", f"cannot assume {cfg.role_name}: {RERUN}", None, "cfct-pipeline")
             )
-        if policies is not None:
-            report.gaps.extend(policies.gaps(cfg, account_id, ou_id))
-        else:
-            report.gaps.extend(check_backup_policy(sessions.home_client("organizations"), cfg, account_id))
+        plans = (
+            policies.plans(account_id, ou_id)
+            if policies is not None
+            else effective_plans(sessions.home_client("organizations"), account_id)
+        )
+        cache = destinations if destinations is not None else DestinationCache(ttl=None)
+        report.gaps.extend(account_gaps(plans, cfg, account_id, sessions, cache, mode=mode))
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)
@@ -346,6 +363,7 @@ def reconcile(
         orgs = sessions.home_client("organizations")
         scope = {a: v for a, v in in_scope_accounts(orgs, cfg).items() if in_shard(a, shard)}
         policies = PolicyIndex(orgs)
+        destinations = DestinationCache(ttl=None)  # each copy destination read once per sweep
         instances = stack_instances(
             sessions.home_client("cloudformation", cfg.home_region), cfg.baseline_stack_set
         )
@@ -371,6 +389,7 @@ def reconcile(
                 instances=instances,
                 item=items.get(account_id),
                 policies=policies,
+                destinations=destinations,
             )
             if progress is not None:
                 progress(rep)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 
 from cfct_backup_automation.config import Config, load_config
+from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.sessions import RETRY_CONFIG, SessionFactory
 from cfct_backup_automation.telemetry import Telemetry
 
@@ -22,6 +23,8 @@ class Runtime:
     telemetry: Telemetry
     environ: Mapping[str, str]
     tracer: Any = None
+    # copy destination vaults read by enrolments in this (warm) container, short TTL
+    destinations: DestinationCache = field(default_factory=DestinationCache)
 
 
 def start_tracing(service: str, environ: Mapping[str, str]) -> Any:

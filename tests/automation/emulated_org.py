@@ -168,6 +168,38 @@ class Org:
                     )
         return keys
 
+    def deploy_bunker_vault(self, region: str, *, lock: bool = True, name: str = "cfct-backup-bunker") -> str:
+        """What the bunker stack creates in `region`: the automation role and the (locked) vault."""
+        self.deploy_role(self.bunker)
+        with self.as_account(self.bunker):
+            backup = boto3.client("backup", region)
+            with contextlib.suppress(backup.exceptions.AlreadyExistsException):
+                backup.create_backup_vault(BackupVaultName=name)
+            if lock:
+                backup.put_backup_vault_lock_configuration(
+                    BackupVaultName=name, MinRetentionDays=7, MaxRetentionDays=3650, ChangeableForDays=3
+                )
+        return f"arn:aws:backup:{region}:{self.bunker}:backup-vault:{name}"
+
+    def attach_copy_policy(self, target: str, destinations: list[str]) -> str:
+        """A backup policy on `target` whose plan copies every backup to each destination vault ARN."""
+        plan = json.loads(json.dumps(BACKUP_POLICY["plans"]["cfct-backup-daily"]))
+        plan["rules"]["daily"]["copy_actions"] = {
+            arn: {
+                "target_backup_vault_arn": {"@@assign": arn},
+                "lifecycle": {"delete_after_days": {"@@assign": "35"}},
+            }
+            for arn in destinations
+        }
+        policy = self.orgs.create_policy(
+            Name=f"copies-{uuid.uuid4().hex[:8]}",
+            Description="copies",
+            Type="BACKUP_POLICY",
+            Content=json.dumps({"plans": {"cfct-backup-copies": plan}}),
+        )["Policy"]["PolicySummary"]["Id"]
+        self.orgs.attach_policy(PolicyId=policy, TargetId=target)
+        return str(policy)
+
     # ---- looking where the wiring lives -------------------------------------------------------
     def member_client(self, service: str, account_id: str, region: str = HOME) -> Any:
         """A client in `account_id` through assumed-role credentials (not the caller's account)."""

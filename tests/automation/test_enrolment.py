@@ -431,3 +431,28 @@ def test_handler_raises_role_not_ready_so_lambda_retries_then_dead_letters(org: 
     finally:
         handler_enrolment.set_runtime(None)
     assert len(org.sleeps) == 4  # 2 backoffs per failed invocation
+
+
+def test_enrolment_creates_the_grant_by_name_without_listing_and_a_re_enrolment_reuses_it(
+    org: Org, rt
+) -> None:
+    account = org.vend(org.protected_ou)
+    org.deploy_baseline(account)
+    calls: list[str] = []
+    rt.sessions.on_client = lambda c: c.meta.events.register(
+        "before-call", lambda model, **_: calls.append(model.name)
+    )
+    first = handle_event(org.ct_event(account, org.protected_ou), rt.cfg, rt.sessions, rt.telemetry)
+    again = handle_event(
+        org.ct_event(account, org.protected_ou, kind="UpdateManagedAccount"),
+        rt.cfg,
+        rt.sessions,
+        rt.telemetry,
+    )
+    assert first.state == again.state == "PROTECTED"
+    assert "ListGrants" not in calls
+    assert calls.count("CreateGrant") == 2 * len(REGIONS)
+    # KMS returned the existing grant for the identical named request: still one grant per Region.
+    grants = {r: org.bunker_grants(account, r) for r in REGIONS}
+    assert all(len(g) == 1 for g in grants.values())
+    assert org.inventory(account)["grants"] == {r: g[0]["GrantId"] for r, g in grants.items()}
