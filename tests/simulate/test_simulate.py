@@ -1,8 +1,8 @@
 """End to end: the real package deployed on the emulated default organization, the real automation.
 
-Three simulations, each shared by the tests that read it (module-scoped): the default run (an
-account vended into a protected OU), a run driven by the sample lifecycle events, and a run of a
-deliberately broken copy of the package.
+Simulations, each shared by the tests that read it: the default run (an account vended into a
+protected OU; session-scoped in conftest.py, shared with test_central.py), a run driven by the
+sample lifecycle events, and runs of deliberately broken copies of the package.
 """
 
 import json
@@ -27,11 +27,6 @@ def _simulate(package: Path, events=()):
     sim = Simulation(load_organization(ORG), package)
     report = sim.run(load_events([Path(e) for e in events]))
     return sim, report
-
-
-@pytest.fixture(scope="module")
-def default_run():
-    return _simulate(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +100,7 @@ def test_report_json_is_the_documented_schema(default_run):
         "accounts",
         "findings",
         "events",
+        "central",
         "timings_seconds",
     }
     account = data["accounts"][0]

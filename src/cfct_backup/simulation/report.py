@@ -15,6 +15,7 @@ from typing import Any, Literal
 from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
 from cfct_backup.organization import Organization, OrganizationIds
+from cfct_backup.simulation.central import GROUPS, CentralCheck
 
 MEMBER_VAULT = "cfct-backup-vault"
 MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
@@ -82,6 +83,11 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     events: list[EventOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    central: list[CentralCheck] = field(default_factory=list)  # role accounts (simulation.central)
+
+    @property
+    def central_gaps(self) -> list[CentralCheck]:
+        return [c for c in self.central if not c.ok]
 
     @property
     def in_scope(self) -> list[AccountStatus]:
@@ -89,10 +95,12 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """Every in-scope account PROTECTED, the role accounts without gap, no deployment error."""
+        """Every in-scope account PROTECTED, the role accounts without gap (member table and central
+        checks), no deployment error."""
         return (
             all(a.state == "PROTECTED" for a in self.in_scope)
             and not any(a.gaps for a in self.accounts if a.role)
+            and not self.central_gaps
             and not any(f.level == "error" for f in self.findings)
         )
 
@@ -109,6 +117,7 @@ class Report:
             "accounts": [asdict(a) for a in self.accounts],
             "findings": [asdict(f) for f in self.findings],
             "events": [asdict(e) for e in self.events],
+            "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -565,9 +574,42 @@ def render_table(report: Report) -> str:
     for f in report.findings:
         lines.append(f"  {f.level.upper()} deployment {f.resource}: {f.message}")
     lines.append(headers_note)
+    lines.extend(render_central(report.central))
     protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "
+        f"{len(report.central_gaps)} central gap(s); "
         f"{sum(1 for f in report.findings if f.level == 'error')} deployment error(s)"
     )
     return "\n".join(r.rstrip() for r in lines)
+
+
+GROUP_TITLES = {
+    "management": "management",
+    "log_archive": "log archive",
+    "audit": "audit",
+    "key_vault": "key vault",
+    "bunker": "bunker",
+    "members": "members (self-service)",
+}
+
+
+def render_central(checks: list[CentralCheck]) -> list[str]:
+    """One line per role account (checks passed, gaps), then each gap."""
+    if not checks:
+        return []
+    lines = ["", "central checks (role accounts, read back through their own credentials):"]
+    groups = [g for g in GROUPS if any(c.group == g for c in checks)]
+    groups += sorted({c.group for c in checks} - set(GROUPS))
+    width = max(len(GROUP_TITLES.get(g, g)) for g in groups)
+    for group in groups:
+        mine = [c for c in checks if c.group == group]
+        accounts = sorted({c.account for c in mine if c.group != "members"} or {f"{len(mine)} account(s)"})
+        passed = sum(c.ok for c in mine)
+        gaps = len(mine) - passed
+        lines.append(
+            f"  {GROUP_TITLES.get(group, group).ljust(width)}  {passed:>2} \u2713  {gaps} gap(s)  "
+            f"{', '.join(accounts)}"
+        )
+    lines.extend(f"  GAP central {c.gap}" for c in checks if not c.ok)
+    return lines

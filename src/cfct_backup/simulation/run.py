@@ -21,13 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cfct_backup.cfct.interpreter import DeploymentResult, Finding, Interpreter
+from cfct_backup.cfct.interpreter import ClientFactory, DeploymentResult, Finding, Interpreter
 from cfct_backup.cfct.manifest import ManifestError, load_manifest
 from cfct_backup.organization import Account, Organization, OrganizationIds
 from cfct_backup.simulation import automation, landing_zone
+from cfct_backup.simulation.central import inspect_central
 from cfct_backup.simulation.report import EventOutcome, Report, inspect_account
 
 Progress = Callable[[str], None]
+Inside = Callable[[ClientFactory, Organization, OrganizationIds, "Report"], None]
 
 
 @dataclass
@@ -98,8 +100,18 @@ def _slug(name: str) -> str:
 
 
 class Simulation:
-    def __init__(self, org: Organization, package_dir: Path, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        org: Organization,
+        package_dir: Path,
+        progress: Progress | None = None,
+        *,
+        inside: Inside | None = None,
+    ) -> None:
         self.org = org
+        # called inside the emulator once the report is built, with the account clients: tests use
+        # it to break deployed state and read it back again without a second simulation
+        self.inside = inside
         self.package_dir = package_dir
         self.progress: Progress = progress or (lambda _line: None)
         self.timings: dict[str, float] = {}
@@ -291,6 +303,8 @@ class Simulation:
             self.step("automation", "[6/6] reading back every account")
             report = self.report(org, ids, clients, result, outcomes)
             self.step("inspect", "  done")
+            if self.inside is not None:
+                self.inside(clients, org, ids, report)
             report.timings = dict(self.timings)
             return report
 
@@ -331,6 +345,7 @@ class Simulation:
             accounts=accounts,
             findings=list(self.findings),
             events=outcomes,
+            central=inspect_central(clients, org, ids),
         )
 
 
