@@ -33,7 +33,7 @@ LAMBDA_ENV: dict[str, str] = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "LOG_LEVEL": "ERROR",
-    "BASELINE_STACK_SET_NAME": "CustomControlTower-member-baseline",
+    "BASELINE_STACK_SET_NAME": "CustomControlTower-cfct-backup-member-baseline",
     # in-process: no real waiting for IAM propagation
     "ASSUME_ROLE_ATTEMPTS": "2",
     "ASSUME_ROLE_BACKOFF_SECONDS": "0",
