@@ -546,10 +546,10 @@ def check_key_vault(clients: ClientFactory, org: Organization, ids: Organization
                 c.add(
                     "bunker key: multi-Region primary, customer managed, enabled",
                     bool(meta.get("MultiRegion"))
-                    and primary.get("Arn") == meta.get("Arn")
+                    and config.get("MultiRegionKeyType") == "PRIMARY"
                     and meta.get("KeyManager") == "CUSTOMER"
                     and meta.get("KeyState") == "Enabled",
-                    f"multi-Region={meta.get('MultiRegion')}, primary={primary.get('Arn')}, "
+                    f"multi-Region={meta.get('MultiRegion')}, {config.get('MultiRegionKeyType')}, "
                     f"{meta.get('KeyManager')}, {meta.get('KeyState')}",
                     "3.8",
                     "4.3",
@@ -560,10 +560,12 @@ def check_key_vault(clients: ClientFactory, org: Organization, ids: Organization
                 c.add(
                     "bunker key replica of the home primary",
                     bool(meta.get("MultiRegion"))
+                    and config.get("MultiRegionKeyType") == "REPLICA"
                     and primary_arn is not None
                     and primary.get("Arn") == primary_arn
                     and meta.get("KeyState") == "Enabled",
-                    f"primary={primary.get('Arn')} (want {primary_arn}), {meta.get('KeyState')}",
+                    f"{config.get('MultiRegionKeyType')} of {primary.get('Arn')} "
+                    f"(want REPLICA of {primary_arn}), {meta.get('KeyState')}",
                     "3.8",
                     "4.3",
                 )
