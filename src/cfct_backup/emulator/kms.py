@@ -30,7 +30,9 @@ primary (``PrimaryKey``) and all replicas (``ReplicaKeys``); the type is ``PRIMA
 aliases and creation date, the default key policy unless ``Policy`` is given (AWS: "If you do not
 specify a key policy, KMS attaches the default key policy"), the ``Description`` and ``Tags`` of
 the request, and adds it to the primary's ``ReplicaKeys`` (one list, seen by every related key).
-It raises ``NotFoundException`` for an unknown key, ``UnsupportedOperationException`` unless the
+Not modelled: the automatic rotation setting is copied when the replica is made, not kept in sync
+with the primary afterwards, and a deleted replica stays listed in ``ReplicaKeys``.
+ReplicateKey raises ``NotFoundException`` for an unknown key, ``UnsupportedOperationException`` unless the
 key is a multi-Region primary, and ``AlreadyExistsException`` when the Region already holds a key
 with that ID ("each must be in a different Region").
 
@@ -125,7 +127,8 @@ class EmulatedKmsBackend(_models.KmsBackend):
         """ReplicateKey: a replica that is a key of its own (see the module docstring)."""
         primary = self.keys.get(self.get_key_id(key_id))
         if primary is None:
-            raise NotFoundException(f"Key '{self._key_arn(self.region_name, key_id)}' does not exist")
+            arn = key_id if key_id.startswith("arn:") else self._key_arn(self.region_name, key_id)
+            raise NotFoundException(f"Key '{arn}' does not exist")
         config = primary.multi_region_configuration if primary.multi_region else None
         if config is None or config["PrimaryKey"]["Arn"] != primary.arn:
             raise JsonRESTError(
