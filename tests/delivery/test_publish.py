@@ -179,7 +179,8 @@ def test_without_a_validator_publish_refuses_rather_than_ship_unvalidated(tree, 
 
 def test_real_validator_rejects_a_broken_package(tree, tmp_path):
     """With the project's own `validate`: an unquoted, octal-looking account ID is refused."""
-    real = pytest.importorskip("cfct_backup.validate")
+    import cfct_backup.validate as real
+
     text = (tree / "manifest.yaml").read_text().replace('- "012345678901"', "- 012345678901")
     (tree / "manifest.yaml").write_text(text)
     built = build_package(tree, tmp_path / "d", FakeSource())
