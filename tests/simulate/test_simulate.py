@@ -89,6 +89,26 @@ def test_default_organization_is_fully_protected(default_run):
     assert sandbox.state == "NOT_IN_SCOPE" and sandbox.enrolment is None and not sandbox.regions
 
 
+def test_scheduled_drill_the_policy_plan_backed_up_a_tagged_table_and_copied_it_to_the_bunker(default_run):
+    """Seed 2.5 (the policy's plan exists in the member), 1.4 and 2.6 (one day on, its daily rule
+    ran a job for the tagged table and copied the recovery point into both bunker vaults)."""
+    sim, report = default_run
+    drilled = [a for a in report.accounts if a.scheduled_jobs]
+    assert [a.name for a in drilled] == ["Orders Prod"]  # one protected member, not every account
+    [account] = drilled
+    home = sim.org.home_region
+    bunker = next(a.id for a in report.accounts if a.role == "bunker")
+    expected_copies = sorted(d for d in account.copy_destinations if d.split(":")[4] == bunker)
+    assert len(expected_copies) == 2  # home and DR bunker vaults
+    assert account.scheduled_jobs == [
+        f"{home} cfct-backup-daily/daily backup: COMPLETED",
+        *(f"{home} cfct-backup-daily/daily copy -> {d}: COMPLETED" for d in expected_copies),
+    ]
+    assert account.state == "PROTECTED"
+    [reported] = [a for a in report.as_dict()["accounts"] if a["name"] == account.name]
+    assert reported["scheduled_jobs"] == account.scheduled_jobs
+
+
 def test_report_json_is_the_documented_schema(default_run):
     _, report = default_run
     data = json.loads(json.dumps(report.as_dict()))

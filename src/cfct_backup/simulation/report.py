@@ -63,6 +63,9 @@ class AccountStatus:
     rcps: list[str] = field(default_factory=list)
     enrolment: str | None = None  # state recorded by the enrolment automation
     copy_jobs: list[str] = field(default_factory=list)  # "<region> -> <destination>: <state>"
+    # scheduled drill (one protected member): "<region> <plan>/<rule> backup: <state>" and
+    # "<region> <plan>/<rule> copy -> <destination>: <state>"
+    scheduled_jobs: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
 
 
@@ -381,6 +384,74 @@ def copy_drill(
     return lines, gaps
 
 
+DRILL_TABLE = "cfct-backup-scheduled-drill"
+DRILL_TIER = "daily"
+
+
+def scheduled_drill(
+    clients: ClientFactory, account_id: str, region: str, bunker_id: str
+) -> tuple[list[str], list[str]]:
+    """The plans run on their own (seed 1.4, 2.5, 2.6): a DynamoDB table tagged
+    `cfct-backup:tier=daily` in the account, the emulator clock one day on, then the account's
+    policy-managed plan must have backed it up (a completed job created by an `orgs/` plan) and
+    copied the recovery point into the bunker account, every copy completed. Returns (lines, gaps);
+    the table is deleted afterwards, its backups stay."""
+    from cfct_backup.emulator import clock  # noqa: PLC0415 - the simulation runs on the emulator
+
+    dynamodb = clients.client("dynamodb", account_id, region)
+    backup = clients.client("backup", account_id, region)
+    table = dynamodb.create_table(
+        TableName=DRILL_TABLE,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
+    )["TableDescription"]["TableArn"]
+    try:
+        clock.advance(days=1)
+        jobs = [
+            j
+            for j in backup.list_backup_jobs()["BackupJobs"]
+            if j["ResourceArn"] == table
+            and str(j.get("CreatedBy", {}).get("BackupPlanId", "")).startswith("orgs/")
+        ]
+        copies = backup.list_copy_jobs()["CopyJobs"]
+    finally:
+        dynamodb.delete_table(TableName=DRILL_TABLE)
+    if not jobs:
+        return [], [
+            f"{region}: scheduled drill: no backup job for {DRILL_TABLE} (tier {DRILL_TIER}) one day later"
+        ]
+    lines: list[str] = []
+    gaps: list[str] = []
+    for job in jobs:
+        plan_id = job["CreatedBy"]["BackupPlanId"]
+        plan = backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]
+        rule = next(
+            (r["RuleName"] for r in plan["Rules"] if r.get("RuleId") == job["CreatedBy"].get("BackupRuleId")),
+            "?",
+        )
+        name = f"{plan['BackupPlanName']}/{rule}"
+        lines.append(f"{region} {name} backup: {job['State']}")
+        if job["State"] != "COMPLETED":
+            gaps.append(
+                f"{region}: scheduled backup job {name} {job['State']}: {job.get('StatusMessage', '')}"
+            )
+            continue
+        own = [c for c in copies if c["SourceRecoveryPointArn"] == job.get("RecoveryPointArn")]
+        for copy in own:
+            destination = copy["DestinationBackupVaultArn"]
+            lines.append(f"{region} {name} copy -> {destination}: {copy['State']}")
+            if copy["State"] != "COMPLETED":
+                gaps.append(
+                    f"{region}: scheduled copy job {name} to {destination} {copy['State']}: "
+                    f"{copy.get('StatusMessage', '')}"
+                )
+        if not any(c["DestinationBackupVaultArn"].split(":")[4] == bunker_id for c in own):
+            gaps.append(f"{region}: scheduled backup {name} made no copy into the bunker account")
+    return lines, gaps
+
+
 def check_destination(clients: ClientFactory, arn: str) -> str | None:
     """None when the copy destination vault exists, else the gap."""
     match = _VAULT_ARN.match(arn)
@@ -418,6 +489,7 @@ def inspect_account(
     stack_instances: list[str],
     enrolment: str | None,
     backup_policy_modelled: bool,
+    drill_schedule: bool = False,
 ) -> AccountStatus:
     account = org.account(name)
     account_id = ids.accounts[name]
@@ -492,6 +564,10 @@ def inspect_account(
             arn.split(":")[4] == ids.accounts[org.roles["bunker"]] for arn in status.copy_destinations
         ):
             status.gaps.append("no copy action into the bunker account")
+        if drill_schedule:
+            lines, gaps = scheduled_drill(clients, account_id, org.home_region, bunker_id)
+            status.scheduled_jobs.extend(lines)
+            status.gaps.extend(gaps)
     if enrolment is None:
         status.gaps.append("not enrolled (no inventory record)")
     elif enrolment != "PROTECTED":
@@ -569,6 +645,8 @@ def render_table(report: Report) -> str:
     for a in report.accounts:
         for job in a.copy_jobs if a.in_scope else []:
             lines.append(f"  {a.name}: copy job {job}")
+        for job in a.scheduled_jobs:
+            lines.append(f"  {a.name}: scheduled (one day on) {job}")
         for gap in a.gaps:
             lines.append(f"  GAP {a.name}: {gap}")
     for f in report.findings:

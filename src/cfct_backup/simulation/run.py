@@ -322,6 +322,8 @@ class Simulation:
             for account, region in ss.deployed:
                 instances.setdefault(account, []).append(f"{ss.name}@{region}")
         accounts = []
+        # the scheduled drill runs in the first in-scope member (it moves the emulator clock a day on)
+        drilled = next((a.name for a in org.accounts if org.in_scope(a) and not org.role_of(a)), None)
         for member in (org.management, *org.accounts):
             if member.name not in ids.accounts:
                 continue
@@ -335,6 +337,7 @@ class Simulation:
                     stack_instances=sorted(instances.get(account_id, [])),
                     enrolment=None if states is None else states.get(account_id),
                     backup_policy_modelled=True,
+                    drill_schedule=member.name == drilled,
                 )
             )
         return Report(
