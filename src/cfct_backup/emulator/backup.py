@@ -14,6 +14,11 @@ moto's ``BackupBackend`` and ``BackupResponse`` with:
 - ``DeleteBackupVault`` refused while the vault holds recovery points;
 - ``UpdateBackupPlan``, ``DeleteBackupPlan`` refused while the plan has selections;
 - backup selections (Create/Get/List/Delete);
+- policy-managed plans: the plans of the account's effective Organizations backup policy in this
+  Region, listed and read like the account's own (ID ``orgs/<UUID>``), refused to UpdateBackupPlan,
+  DeleteBackupPlan and selection changes (see ``ManagedPlan``);
+- scheduled jobs: on ``clock.advance`` every plan's rules run on their cron for the resources their
+  selections assign, with the rule's windows, lifecycle and copy actions (``run_schedule``);
 - global settings and Region settings;
 - Backup Audit Manager frameworks (Create/Describe/List/Update/Delete) and report plans
   (Create/Describe/List/Update/Delete with name, template and duplicate checks).
