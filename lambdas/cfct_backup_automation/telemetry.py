@@ -4,7 +4,9 @@ Events go to the management account's bus (`EVENT_BUS_NAME`, default `default`);
 lifecycle stack forwards `source: cfct-backup` to the central `cfct-backup-events` bus in the
 Audit account (a template owns that wiring; see docs/automation.md). Metrics are written as EMF
 lines on stdout, one per metric, so each can carry its own `reason` dimension. `records` keeps
-what was emitted in this process (handy for the simulator's report).
+what was emitted in this process (handy for the simulator's report), also when powertools'
+own switch (`POWERTOOLS_METRICS_DISABLED`, or `POWERTOOLS_DEV`) turns the EMF output off, which
+`single_metric` on its own does not honour.
 """
 
 from __future__ import annotations
@@ -43,15 +45,18 @@ class Telemetry:
     def metric(self, name: str, value: float, unit: str = "Count", reason: str | None = None) -> None:
         # Imported on first use: keeps the handler import time low.
         from aws_lambda_powertools.metrics import MetricUnit, single_metric  # noqa: PLC0415
+        from aws_lambda_powertools.metrics.functions import is_metrics_disabled  # noqa: PLC0415
 
-        dims = {"service": self.service}
-        with single_metric(
-            name=name,
-            unit=MetricUnit(unit),
-            value=value,
-            namespace=METRICS_NAMESPACE,
-            default_dimensions=dims,
-        ) as m:
-            if reason:
-                m.add_dimension(name="reason", value=reason)
+        metric_unit = MetricUnit(unit)
+        if not is_metrics_disabled():
+            dims = {"service": self.service}
+            with single_metric(
+                name=name,
+                unit=metric_unit,
+                value=value,
+                namespace=METRICS_NAMESPACE,
+                default_dimensions=dims,
+            ) as m:
+                if reason:
+                    m.add_dimension(name="reason", value=reason)
         self.emitted_metrics.append({"name": name, "value": value, "unit": unit, "reason": reason})

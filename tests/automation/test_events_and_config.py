@@ -113,3 +113,21 @@ def test_tracing_is_off_unless_asked_for() -> None:
 
     assert start_tracing("svc", {}) is None
     assert start_tracing("svc", {"POWERTOOLS_TRACE_DISABLED": "true"}) is None
+
+
+def test_metric_is_an_emf_line_unless_powertools_metrics_are_disabled(monkeypatch, capsys) -> None:
+    from cfct_backup_automation.telemetry import Telemetry
+
+    monkeypatch.delenv("POWERTOOLS_DEV", raising=False)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    telemetry = Telemetry(events_client=lambda: None)
+    telemetry.metric("ProtectionGaps", 1, reason="no-vault")
+    (line,) = capsys.readouterr().out.splitlines()
+    emf = json.loads(line)
+    assert emf["ProtectionGaps"] == [1.0] and emf["reason"] == "no-vault" and emf["service"] == "cfct-backup"
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "CfctBackup"
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    telemetry.metric("AccountsProtected", 1)
+    assert capsys.readouterr().out == ""
+    assert [m["name"] for m in telemetry.emitted_metrics] == ["ProtectionGaps", "AccountsProtected"]
