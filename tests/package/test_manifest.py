@@ -70,7 +70,8 @@ def test_resources_follow_the_cfct_schema_and_avoid_its_traps() -> None:
         else:
             assert "regions" not in res and "parameter_file" not in res, res["name"]
             assert set(targets) == {"organizational_units"}, res["name"]
-            assert res["resource_file"].startswith("policies/scp/"), res["name"]
+            folder = f"policies/{res['deploy_method']}/"  # policies/scp/ or policies/rcp/
+            assert res["resource_file"].startswith(folder), res["name"]
 
 
 def test_account_ids_are_quoted_in_the_text() -> None:
