@@ -159,16 +159,18 @@ class Planner:
             self.problems.append(f"{resource.name}: {resource.resource_file}: {exc}")
             return []
         out: list[BackupPolicySpec] = []
+        evaluator: Evaluator | None = None  # built for the first policy: parameters read once
         for logical, spec in (template.get("Resources") or {}).items():
             if not isinstance(spec, dict) or spec.get("Type") != "AWS::Organizations::Policy":
                 continue
-            evaluator = Evaluator(
-                template,
-                self.parameters(resource),
-                account_id=self.management_id,
-                region=regions[0],
-                stack_name=f"StackSet:{STACK_SET_PREFIX}{resource.name}",
-            )
+            if evaluator is None:
+                evaluator = Evaluator(
+                    template,
+                    self.parameters(resource),
+                    account_id=self.management_id,
+                    region=regions[0],
+                    stack_name=f"StackSet:{STACK_SET_PREFIX}{resource.name}",
+                )
             try:
                 if "Condition" in spec and not evaluator.condition(str(spec["Condition"])):
                     continue
@@ -211,9 +213,10 @@ class Planner:
                         )
             elif resource.deploy_method == "stack_set":
                 regions = list(resource.regions) or [self.manifest.region]
-                for account in self.stack_set_accounts(resource):
+                chosen = self.stack_set_accounts(resource)
+                for account in chosen:
                     accounts[account.name].stack_instances.extend(f"{resource.name}@{r}" for r in regions)
-                if self.stack_set_accounts(resource):
+                if chosen:
                     backup.extend(self.backup_policies(resource, regions))
         for account in self.members():
             self.effective(accounts[account.name], account, backup)
