@@ -186,6 +186,7 @@ class Interpreter:
         self._failed: set[tuple[str, str, str]] = set()
         self._reported: set[Finding] = set()  # a re-run prints only what is new
         self._changes_only = False
+        self._unsupported: dict[str, list[str]] = {}  # template text -> types moto does not model
 
     # ---- entry point ---------------------------------------------------------------------------
     def deploy(self, *, changes_only: bool = False) -> DeploymentResult:
@@ -354,6 +355,13 @@ class Interpreter:
 
     # ---- stack sets ----------------------------------------------------------------------------
     def _unsupported_types(self, template_text: str) -> list[str]:
+        """Parsed once per template text: a pipeline re-run of an unchanged template costs nothing."""
+        if template_text not in self._unsupported:
+            self._unsupported[template_text] = self._find_unsupported_types(template_text)
+        return self._unsupported[template_text]
+
+    @staticmethod
+    def _find_unsupported_types(template_text: str) -> list[str]:
         try:
             from moto.cloudformation.parsing import NULL_MODELS, get_model_map  # noqa: PLC0415 - moto is optional
         except ImportError:  # not on moto: nothing to say
