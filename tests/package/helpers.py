@@ -2,7 +2,8 @@
 
 moto enforces no resource policy, key policy or SCP, so a test that expects a denial evaluates the
 statements itself. The evaluator covers the IAM grammar this package uses (Action/NotAction,
-Resource, Principal, the condition operators below, IfExists, ForAnyValue/ForAllValues); it is not a
+Resource, Principal, the condition operators below, IfExists, ForAnyValue/ForAllValues, policy
+variables such as `${aws:ResourceOrgID}` in condition values); it is not a
 full IAM engine, and it says so by raising on anything it does not understand.
 """
 
@@ -251,8 +252,27 @@ _NEGATED = {
 }
 
 
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
+
+
+def _substitute(value: str, req: Request) -> str:
+    """Policy variables in a condition value (`${aws:ResourceOrgID}`) take the request's value.
+
+    IAM leaves a condition with a variable the request lacks unsatisfiable in ways that depend on the
+    operator; the tests always give the variables the package uses, so a missing one is an error.
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        found = req.key(m.group(1))
+        if found is None or len(found) != 1:
+            raise NotImplementedError(f"policy variable {m.group(0)} is not in the request context")
+        return found[0]
+
+    return _VARIABLE.sub(sub, value)
+
+
 def _condition_holds(operator: str, key: str, values: Any, req: Request) -> bool:
-    policy_values = [str(v) for v in _as_list(values)]
+    policy_values = [_substitute(str(v), req) for v in _as_list(values)]
     ctx = req.key(key)
     qualifier = None
     if ":" in operator and operator.split(":", maxsplit=1)[0] in ("ForAnyValue", "ForAllValues"):
