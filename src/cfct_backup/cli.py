@@ -17,6 +17,7 @@ from cfct_backup import __version__
 
 # subcommand name -> module under cfct_backup.commands
 COMMANDS: dict[str, str] = {
+    "configure": "configure",
     "validate": "validate",
     "backup-policy": "backup_policy",
     "plan": "plan",
