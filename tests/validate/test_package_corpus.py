@@ -63,7 +63,8 @@ def test_the_corpus_covers_every_check() -> None:
         "MAN001", "MAN003", "MAN006", "MAN007", "MAN010", "MAN011", "MAN013", "MAN014", "MAN015",
         "MAN016", "MAN017", "MAN024", "MAN025", "PKG001", "PKG003", "PKG004", "PKG005", "PKG006",
         "PKG007", "TPL010", "TPL011", "TPL101", "TPL102", "TPL103", "TPL104", "SCP002", "SCP004",
-        "SCP007", "SCP008", "SCP009", "SCP010", "SCP020", "SCP021", "RCP007", "BKP018", "BKP003",
+        "SCP007", "SCP008", "SCP009", "SCP010", "SCP020", "SCP021", "RCP007", "RCP011", "RCP012",
+        "BKP018", "BKP003",
         "BKP031", "BKP040", "TPL012", "MAN027", "MAN028", "PKG012", "PKG013",
     ]:  # fmt: skip
         assert code in covered, code

@@ -4,6 +4,11 @@ CfCT reads the policy file and sends it minified to Organizations, whose SCP quo
 characters; at most 5 SCPs can be attached to one root, OU or account (the FullAWSAccess policy
 that Organizations attaches by default takes one of those places while it stays attached).
 SCPs do not support `Principal` / `NotPrincipal`.
+
+RCPs (AWS Organizations, "RCP syntax"): `Principal` must be "*", `NotPrincipal` and `NotAction` are
+not among their elements, and Effect `Allow` is reserved to the AWS managed RCPFullAWSAccess. RCPs
+apply only to the services listed in "List of AWS services that support RCPs"; an action of another
+service (AWS Backup, for one) restricts nothing, which is reported as a warning.
 """
 
 from __future__ import annotations
@@ -19,6 +24,25 @@ MAX_SCP_BYTES = 5120
 MAX_POLICIES_PER_TARGET = 5
 VERSIONS = ("2012-10-17", "2008-10-17")
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+# Service prefixes whose resources RCPs apply to (AWS Organizations, "List of AWS services that
+# support RCPs"): S3, STS, KMS, SQS and Secrets Manager at launch; ECR and OpenSearch Serverless
+# since (both in AWS's data-perimeter RCP examples); Cognito, CloudWatch Logs and DynamoDB added
+# later. Outside this list only a warning: a stale list must not block a valid package.
+RCP_SERVICES = frozenset(
+    {
+        "s3",
+        "sts",
+        "kms",
+        "sqs",
+        "secretsmanager",
+        "ecr",
+        "aoss",
+        "cognito-idp",
+        "cognito-identity",
+        "logs",
+        "dynamodb",
+    }
+)
 ACTION_RE = re.compile(r"^(\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+)$")
 SID_RE = re.compile(r"^[A-Za-z0-9]*$")
 BASE_OPERATORS = {
@@ -103,6 +127,8 @@ def check_scp(text: str, source: str, kind: str = "SCP") -> list[Problem]:
             if key in ("Principal", "NotPrincipal"):
                 if kind == "SCP":
                     add(f"{where}: {key} is not supported in SCPs", "007")
+                elif key == "NotPrincipal":
+                    add(f"{where}: NotPrincipal is not supported in RCPs", "007")
                 elif st.get(key) != "*":
                     add(f'{where}: an RCP\'s {key} must be "*"', "007")
             elif key not in STATEMENT_KEYS:
@@ -111,6 +137,20 @@ def check_scp(text: str, source: str, kind: str = "SCP") -> list[Problem]:
             add(f'{where}: an RCP statement needs Principal "*"', "007")
         if st.get("Effect") not in ("Allow", "Deny"):
             add(f"{where}: Effect must be Allow or Deny", "008")
+        elif kind == "RCP" and st.get("Effect") != "Deny":
+            add(f"{where}: an RCP only denies (Allow is reserved to RCPFullAWSAccess)", "011")
+        if kind == "RCP" and "NotAction" in st:
+            add(f"{where}: NotAction is not supported in RCPs", "011")
+        if kind == "RCP" and "Action" in st:
+            for action in _strings(st["Action"]):
+                service = action.split(":", 1)[0].lower() if action and ":" in action else None
+                if service is not None and service not in RCP_SERVICES:
+                    add(
+                        f"{where}: RCPs do not apply to {service} ({action} restricts nothing);"
+                        f" supported: {', '.join(sorted(RCP_SERVICES))}",
+                        "012",
+                        "warning",
+                    )
         if ("Action" in st) == ("NotAction" in st):
             add(f"{where}: exactly one of Action and NotAction", "008")
         for key in ("Action", "NotAction"):
