@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from cfct_backup.emulator.custom_resources import register
+
 LAMBDA_ENV: dict[str, str] = {
     "CONFIG_PARAMETER_PREFIX": "/cfct-backup",
     "INVENTORY_TABLE": "cfct-backup-inventory",
@@ -213,10 +215,6 @@ def run_reconcile(time: str) -> Invocation:
 def register_custom_resources() -> str | None:
     """Route the custom resource function of the lifecycle stack to its real handler; the message
     names what is missing when it cannot."""
-    try:
-        from cfct_backup.emulator.custom_resources import register  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
-    except ImportError as exc:
-        return f"custom resources not routable: cfct_backup.emulator.custom_resources missing ({exc})"
     with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource"}):
         found = _entry(CUSTOM_RESOURCE_ENTRIES)
     if found is None:

@@ -17,7 +17,6 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -25,6 +24,7 @@ from unittest import mock
 import boto3
 
 from cfct_backup.cfct.interpreter import EXECUTION_ROLE, ClientFactory
+from cfct_backup.emulator import install
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
 
 MOTO_CONFIG: dict[str, Any] = {
@@ -42,17 +42,9 @@ _FAKE_ENV = {
 }
 
 
-@dataclass
-class Emulator:
-    """What the running emulator offers; `missing` names the pieces that are not installed."""
-
-    extensions: bool
-    missing: list[str] = field(default_factory=list)
-
-
 @contextmanager
-def emulated_aws(home_region: str) -> Iterator[Emulator]:
-    """Start moto (with the project's extensions when present) for the whole `with` block.
+def emulated_aws(home_region: str) -> Iterator[None]:
+    """Start moto with the project's extensions (`cfct_backup.emulator`) for the whole `with` block.
 
     Credentials and Region come from the environment, so the Lambda code (which builds its own
     boto3 clients) talks to the same emulator as the management account.
@@ -60,14 +52,7 @@ def emulated_aws(home_region: str) -> Iterator[Emulator]:
     from moto import mock_aws  # noqa: PLC0415 - heavy import, only when simulating
 
     env = {**_FAKE_ENV, "AWS_DEFAULT_REGION": home_region, "AWS_REGION": home_region}
-    status = Emulator(extensions=False)
-    try:
-        from cfct_backup.emulator import install  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
-
-        install()
-        status.extensions = True
-    except ImportError as exc:
-        status.missing.append(f"cfct_backup.emulator.install ({exc})")
+    install()
     with (
         warnings.catch_warnings(),
         mock.patch.dict(os.environ, env),
@@ -81,7 +66,7 @@ def emulated_aws(home_region: str) -> Iterator[Emulator]:
         moto_log.setLevel(logging.ERROR)
         try:
             boto3.setup_default_session()
-            yield status
+            yield
         finally:
             moto_log.setLevel(level)
 

@@ -220,9 +220,7 @@ class Simulation:
     def run(self, events: list[tuple[str, dict[str, Any]]]) -> Report:
         org = self.org
         self.progress(f"Simulating {org.source} with the package in {self.package_dir}")
-        with landing_zone.emulated_aws(org.home_region) as emulator:
-            for missing in emulator.missing:
-                self.finding("warning", "emulator", f"extension missing: {missing}")
+        with landing_zone.emulated_aws(org.home_region):
             self.step("emulator", "[1/6] emulator started")
             session = landing_zone.management_session(org.home_region)
             ids = self.ids = landing_zone.build_organization(org, session, self.progress)
