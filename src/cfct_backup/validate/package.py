@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cfct_backup import backup_policy_stack
 from cfct_backup.backup_policy import check_document, check_effective, merge_policies
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
@@ -26,6 +26,7 @@ from cfct_backup.validate.templates import (
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 REMOTE_PREFIXES = ("s3://", "https://", "http://")
+STACK_MODULE = "cfct_backup.backup_policy_stack"
 
 
 _DECODED: dict[tuple[Path, int, int], tuple[dict[str, Any] | None, str | None]] = {}
@@ -471,14 +472,20 @@ def _attached_together(docs: list[tuple[dict[str, Any], str]]) -> list[Problem]:
 
 
 def _stack_in_sync(root: Path) -> list[Problem]:
-    """The generated backup-policy stack matches policies/backup."""
-    stack_path = root / backup_policy_stack.STACK_PATH
+    """The generated backup-policy stack matches policies/backup (skipped until the generator exists)."""
     try:
-        expected = backup_policy_stack.render(root)
+        module: Any = importlib.import_module(STACK_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == STACK_MODULE:
+            return []
+        raise
+    stack_path = root / str(module.STACK_PATH)
+    try:
+        expected = str(module.render(root))
     except Exception as exc:  # noqa: BLE001 - the generator's failure is reported, not raised
         return [
             Problem(
-                backup_policy_stack.STACK_PATH,
+                str(module.STACK_PATH),
                 None,
                 "error",
                 "PKG011",
@@ -488,7 +495,7 @@ def _stack_in_sync(root: Path) -> list[Problem]:
     if not stack_path.is_file():
         return [
             Problem(
-                backup_policy_stack.STACK_PATH,
+                str(module.STACK_PATH),
                 None,
                 "error",
                 "PKG010",
@@ -498,7 +505,7 @@ def _stack_in_sync(root: Path) -> list[Problem]:
     if stack_path.read_text(encoding="utf-8") != expected:
         return [
             Problem(
-                backup_policy_stack.STACK_PATH,
+                str(module.STACK_PATH),
                 None,
                 "error",
                 "PKG010",
