@@ -243,11 +243,6 @@ def policy_gaps(plans: dict[str, Any] | None, cfg: Config, account_id: str) -> l
     return []
 
 
-def check_backup_policy(orgs: Any, cfg: Config, account_id: str) -> list[Gap]:
-    """The effective backup policy (management account call) contains the expected plans."""
-    return policy_gaps(effective_plans(orgs, account_id), cfg, account_id)
-
-
 def destination_gaps(
     destinations: Iterable[str],
     cfg: Config,

@@ -25,7 +25,6 @@ CHILD_CONTROL = "@@operators_allowed_for_child_policies"
 ALL = "@@all"
 NONE = "@@none"
 VALUE_OPERATORS = (ASSIGN, APPEND, REMOVE)
-OPERATORS = (*VALUE_OPERATORS, CHILD_CONTROL)
 
 Kind = Literal["str", "int", "bool", "arn", "region", "enum"]
 

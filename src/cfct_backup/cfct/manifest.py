@@ -56,7 +56,6 @@ RESOURCE_KEYS = {
     "regions",
     "export_outputs",
 }
-TARGET_KEYS = {"accounts", "organizational_units"}
 PARAMETER_KEYS = {"parameter_key", "parameter_value"}
 EXPORT_KEYS = {"name", "value"}
 

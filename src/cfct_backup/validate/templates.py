@@ -25,7 +25,6 @@ from cfct_backup.problems import Problem
 MIN_CHANGEABLE_DAYS = 3
 MAX_RETENTION_DAYS = 36500
 MIN_START_WINDOW = 60
-CONTROL_TOWER_TAG = "aws-control-tower"
 
 
 def decode_template(path: Path) -> tuple[dict[str, Any] | None, str | None]:
