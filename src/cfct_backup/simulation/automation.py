@@ -100,30 +100,10 @@ def _entry(candidates: list[tuple[str, str]]) -> tuple[str, Any] | None:
     return None
 
 
-ENROLMENT_ENTRIES = [
-    ("cfct_backup_automation.handler_enrolment", "handler"),
-    ("cfct_backup_automation.handlers.enrolment", "handler"),
-    ("cfct_backup_automation.enrolment_handler", "handler"),
-    ("cfct_backup_automation.handlers", "enrolment_handler"),
-    ("cfct_backup_automation.enrolment", "handler"),
-    ("cfct_backup_automation.enrolment", "lambda_handler"),
-]
-RECONCILE_ENTRIES = [
-    ("cfct_backup_automation.handler_reconcile", "handler"),
-    ("cfct_backup_automation.handlers.reconcile", "handler"),
-    ("cfct_backup_automation.reconcile_handler", "handler"),
-    ("cfct_backup_automation.handlers", "reconcile_handler"),
-    ("cfct_backup_automation.reconcile", "handler"),
-    ("cfct_backup_automation.reconcile", "lambda_handler"),
-]
-CUSTOM_RESOURCE_ENTRIES = [
-    ("cfct_backup_automation.handler_custom_resource", "handler"),
-    ("cfct_backup_automation.handlers.custom_resource", "handler"),
-    ("cfct_backup_automation.custom_resource_handler", "handler"),
-    ("cfct_backup_automation.handlers", "custom_resource_handler"),
-    ("cfct_backup_automation.custom_resources", "handler"),
-    ("cfct_backup_automation.custom_resource", "handler"),
-]
+# the Handler of each function in templates/lifecycle-automation.yaml
+ENROLMENT_ENTRIES = [("cfct_backup_automation.handler_enrolment", "handler")]
+RECONCILE_ENTRIES = [("cfct_backup_automation.handler_reconcile", "handler")]
+CUSTOM_RESOURCE_ENTRIES = [("cfct_backup_automation.handler_custom_resource", "handler")]
 
 
 def reset_handlers() -> None:
