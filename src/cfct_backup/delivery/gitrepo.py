@@ -15,12 +15,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 
 from cfct_backup.delivery import DeliveryError
 from cfct_backup.delivery.package import Artifact
 from cfct_backup.delivery.steps import Step
+from cfct_backup.delivery.zipfiles import extract_zip
 
 COMMITTER_NAME = "cfct-backup publish"
 COMMITTER_EMAIL = "cfct-backup-publish@users.noreply.invalid"
@@ -59,13 +59,7 @@ def push_configuration(config_zip: Artifact, remote: str, branch: str, dry_run: 
         for child in work.iterdir():
             if child.name != ".git":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
-        with zipfile.ZipFile(config_zip.path) as zf:
-            for info in zf.infolist():
-                dest = work / info.filename
-                if not dest.resolve().is_relative_to(work.resolve()):
-                    raise DeliveryError(f"{config_zip.path}: unsafe entry {info.filename}")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(zf.read(info))
+        extract_zip(config_zip.path, work)
         _git("add", "--all", cwd=work)
         changes = _git("status", "--porcelain", cwd=work).splitlines()
         if not changes:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +34,7 @@ from cfct_backup.delivery import CONFIG_ZIP_NAME, DeliveryError
 from cfct_backup.delivery.gitrepo import push_configuration
 from cfct_backup.delivery.package import MANIFEST, Artifact, BuiltPackage
 from cfct_backup.delivery.steps import Step
+from cfct_backup.delivery.zipfiles import extract_zip
 from cfct_backup.problems import Problem
 from cfct_backup.service_catalog import package_products, published_products
 
@@ -176,16 +176,6 @@ def artifact_bucket(ssm: SSMClient, options: PublishOptions) -> str:
     return str(value)
 
 
-def _unpack(config_zip: Path, root: Path) -> None:
-    with zipfile.ZipFile(config_zip) as zf:
-        for info in zf.infolist():
-            dest = root / info.filename
-            if not dest.resolve().is_relative_to(root.resolve()):
-                raise DeliveryError(f"{config_zip}: unsafe entry {info.filename}")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(zf.read(info))
-
-
 def _content_type(key: str) -> str:
     return "application/json" if key.endswith((".json", ".template")) else "application/x-yaml"
 
@@ -195,7 +185,7 @@ def product_templates(config_zip: Path, unpack_into: Path) -> list[tuple[str, Ar
     templates reference, taken from the configuration zip (unpacked into `unpack_into`, which must
     outlive the upload). A referenced template missing from the configuration stops publish here,
     before anything is written."""
-    _unpack(config_zip, unpack_into)
+    extract_zip(config_zip, unpack_into)
     manifest, problems = check_manifest(unpack_into / MANIFEST)
     if manifest is None:
         first = problems[0].message if problems else "unreadable"
@@ -311,7 +301,7 @@ def validate_configuration(
             ) from exc
     with tempfile.TemporaryDirectory(prefix="cfct-backup-validate-") as tmp:
         root = Path(tmp)
-        _unpack(config_zip, root)
+        extract_zip(config_zip, root)
         problems = validator(root)
     # Problems name files in the unpacked copy: show them relative to the package instead.
     prefix = str(root) + "/"

@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from cfct_backup.delivery import DeliveryError
+
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 UNIX_HOST = 3
@@ -41,3 +43,14 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def extract_zip(source: Path, root: Path) -> None:
+    """Unpack `source` under `root`; an entry that would land outside `root` stops it."""
+    with zipfile.ZipFile(source) as zf:
+        for info in zf.infolist():
+            dest = root / info.filename
+            if not dest.resolve().is_relative_to(root.resolve()):
+                raise DeliveryError(f"{source}: unsafe entry {info.filename}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(zf.read(info))
