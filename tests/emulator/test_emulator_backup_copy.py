@@ -8,20 +8,9 @@ from typing import Any
 import boto3
 import pytest
 
+from .helpers import DR, HOME, session
+
 pytestmark = pytest.mark.usefixtures("aws")
-
-HOME, DR = "us-east-1", "us-west-2"
-
-
-def session(account: str) -> boto3.Session:
-    creds = boto3.client("sts", region_name=HOME).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
 
 
 class Org:

@@ -20,20 +20,10 @@ from botocore.exceptions import ClientError
 from cfct_backup.emulator import clock
 from cfct_backup.emulator.schedule import UnsupportedSchedule, occurrences, selected
 
-HOME, DR = "us-east-1", "us-west-2"
+from .helpers import DR, HOME, session
+
 TIER = "cfct-backup:tier"
 KEY = "arn:aws:kms:us-east-1:111111111111:key/k"
-
-
-def session(account: str) -> boto3.Session:
-    creds = boto3.client("sts", region_name=HOME).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
 
 
 def policy(bunker: str, days: int = 35) -> dict[str, Any]:
