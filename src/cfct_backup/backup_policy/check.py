@@ -1,23 +1,22 @@
 """Checking one backup policy document: syntax (keys, operators, types) and the rules AWS applies.
 
-Quotas and rules (Organizations user guide, backup policy syntax; AWS Backup quotas and
-CreateBackupPlan): a policy is at most 10,000 characters; at most 10 rules per plan and 5 copy
-actions per rule; selection names and rule names match `[a-zA-Z0-9-_.]{1,50}`; at most 50 selections
-per plan, 30 tag values / conditions and 500 resource ARNs per selection; the start window is at
-least 60 minutes; a recovery point moved to cold storage stays there at least 90 days, so
-`delete_after_days` >= `move_to_cold_storage_after_days` + 90; continuous backups are kept at most
-35 days and never go to cold storage. `$account` / `$region` may appear only in elements that hold
-an ARN.
+The numbers (policy size, selections per plan, tag values, ARNs, windows, the 90-day cold-storage
+rule, ...) and the AWS page each comes from are in ONE table, ``quotas.py``. Schedules are checked
+by the project's one cron parser, ``cron.py``. `$account` / `$region` may appear only in elements
+that hold an ARN (syntax page, "Variables"). An unknown key, operator or value is reported with the
+closest known spelling ("did you mean").
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cfct_backup.backup_policy import cron
 from cfct_backup.backup_policy.merge import merge_policies
 from cfct_backup.backup_policy.parse import (
     KNOWN_PLACEHOLDERS,
@@ -29,10 +28,12 @@ from cfct_backup.backup_policy.parse import (
     problem,
     substitute,
 )
+from cfct_backup.backup_policy.quotas import limit
 from cfct_backup.backup_policy.spec import (
     ALL,
     APPEND,
     CHILD_CONTROL,
+    MALWARE_SCANNERS,
     NONE,
     POLICY,
     REMOVE,
@@ -44,15 +45,27 @@ from cfct_backup.backup_policy.spec import (
 )
 from cfct_backup.problems import Problem, Severity
 
-MAX_POLICY_CHARS = 10_000
-MAX_RULES_PER_PLAN = 10
-MAX_COPY_ACTIONS_PER_RULE = 5
-MAX_SELECTIONS_PER_PLAN = 50
-MAX_CONDITIONS_PER_SELECTION = 30
-MAX_RESOURCES_PER_SELECTION = 500
-MIN_START_WINDOW = 60
-MIN_COLD_DAYS = 90
-MAX_CONTINUOUS_DAYS = 35
+MAX_POLICY_CHARS = limit("policy_chars")
+MAX_RULES_PER_PLAN = limit("rules_per_plan")
+MAX_COPY_ACTIONS_PER_RULE = limit("copy_actions_per_rule")
+MAX_SELECTIONS_PER_PLAN = limit("selections_per_plan")
+MAX_CONDITIONS_PER_SELECTION = limit("tag_values_per_selection")
+MAX_RESOURCES_PER_SELECTION = limit("arns_per_selection")
+MAX_WILDCARD_RESOURCES_PER_SELECTION = limit("wildcard_arns_per_selection")
+MIN_START_WINDOW = limit("start_window_min")
+MAX_WINDOW = limit("window_max")
+MIN_COLD_DAYS = limit("cold_storage_min_days")
+MAX_CONTINUOUS_DAYS = limit("continuous_max_days")
+RESOURCE_TYPE_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")  # API_ScanSetting ResourceTypes pattern
+
+
+def did_you_mean(word: str, known: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' when a known spelling is close to `word`, else ''."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    if not close:
+        close = [k for k in known if k.lower() == word.lower()]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
 VAULT_NAME_RE = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
@@ -66,7 +79,6 @@ VAULT_ARN_RE = re.compile(
     rf"^arn:aws[a-z-]*:backup:{REGION_PART}:{ACCOUNT_RE}:backup-vault:[a-zA-Z0-9\-_.]{{2,50}}$"
 )
 ROLE_ARN_RE = re.compile(rf"^arn:aws[a-z-]*:iam::{ACCOUNT_RE}:role/[\w+=,.@\-/]+$")
-CRON_RE = re.compile(r"^cron\((\S+(?:\s+\S+){5})\)$")
 
 
 class _Checker:
@@ -110,14 +122,19 @@ class _Checker:
                 self.add(
                     [*path, key],
                     "BKP006",
-                    f"unknown operator '{key}' (known: {', '.join((*VALUE_OPERATORS, CHILD_CONTROL))})",
+                    f"unknown operator '{key}'{did_you_mean(key, (*VALUE_OPERATORS, CHILD_CONTROL))}"
+                    f" (known: {', '.join((*VALUE_OPERATORS, CHILD_CONTROL))})",
                 )
                 continue
             if isinstance(spec, Fixed):
                 sub = spec.keys.get(key)
                 if sub is None:
                     allowed = ", ".join(spec.keys)
-                    self.add([*path, key], "BKP003", f"unknown key '{key}' (allowed here: {allowed})")
+                    self.add(
+                        [*path, key],
+                        "BKP003",
+                        f"unknown key '{key}'{did_you_mean(key, list(spec.keys))} (allowed here: {allowed})",
+                    )
                     continue
                 self.syntax(value, sub, [*path, key])
             else:
@@ -137,6 +154,15 @@ class _Checker:
                 seen.setdefault(key.lower(), key)
 
     def named_key(self, key: str, spec: Named, path: list[str]) -> None:
+        if spec.what == "malware scanner":
+            if key not in MALWARE_SCANNERS:
+                self.add(
+                    [*path, key],
+                    "BKP011",
+                    f"'{key}'{did_you_mean(key, MALWARE_SCANNERS)} is not a malware scanner"
+                    f" (API_ScanAction / API_ScanSetting: {', '.join(MALWARE_SCANNERS)})",
+                )
+            return
         if spec.what == "copy action":
             if not key.startswith("arn:"):
                 self.add([*path, key], "BKP022", "a copy action is named by the ARN of its destination vault")
@@ -156,7 +182,9 @@ class _Checker:
             return
         for item in raw:
             if item not in known:
-                self.add(path, "BKP008", f"'{item}' is not one of {', '.join(known)}")
+                self.add(
+                    path, "BKP008", f"'{item}'{did_you_mean(item, known)} is not one of {', '.join(known)}"
+                )
         if (ALL in raw or NONE in raw) and len(raw) > 1:
             self.add(path, "BKP008", "@@all and @@none stand alone")
         if len(set(raw)) != len(raw):
@@ -168,7 +196,11 @@ class _Checker:
             if key in VALUE_OPERATORS or key == CHILD_CONTROL:
                 continue
             if key.startswith("@@"):
-                self.add([*path, key], "BKP006", f"unknown operator '{key}'")
+                self.add(
+                    [*path, key],
+                    "BKP006",
+                    f"unknown operator '{key}'{did_you_mean(key, (*VALUE_OPERATORS, CHILD_CONTROL))}",
+                )
             else:
                 self.add(
                     [*path, key], "BKP009", f"'{path[-1]}' is a setting: it holds operators, not '{key}'"
@@ -229,7 +261,8 @@ class _Checker:
         if spec.kind == "region" and not REGION_RE.match(value):
             self.add(path, "BKP021", f"'{value}' is not a Region code")
         elif spec.kind == "enum" and value not in spec.choices:
-            self.add(path, "BKP011", f"'{value}' is not one of {', '.join(spec.choices)}")
+            hint = did_you_mean(value, spec.choices)
+            self.add(path, "BKP011", f"'{value}'{hint} is not one of {', '.join(spec.choices)}")
         elif spec.kind == "arn" and not value.startswith("arn:"):
             self.add(path, "BKP022", f"'{value}' is not an ARN")
         for var in VARIABLE_RE.findall(value):
@@ -293,6 +326,36 @@ class _Checker:
             for sname, sel in res.items():
                 if isinstance(sel, Mapping):
                     self.resource_selection(sel, [*path, "selections", "resources", sname], standalone)
+        scan_settings = plan.get("scan_settings")
+        if isinstance(scan_settings, Mapping):
+            for scanner, setting in scan_settings.items():
+                if not isinstance(setting, Mapping):
+                    continue
+                here = [*path, "scan_settings", scanner]
+                if standalone:
+                    self.required(setting, ("resource_types", "scanner_role_arn"), here)
+                types = setting.get("resource_types")
+                for item in types if isinstance(types, list) else []:
+                    if isinstance(item, str) and not RESOURCE_TYPE_RE.match(item):
+                        self.add(
+                            [*here, "resource_types"],
+                            "BKP011",
+                            f"'{item}' is not a resource type (API_ScanSetting: 1-50 letters, digits, '-_.')",
+                        )
+                self.role(setting.get("scanner_role_arn"), [*here, "scanner_role_arn"])
+        if isinstance(rules, Mapping) and standalone:
+            configured = set(scan_settings) if isinstance(scan_settings, Mapping) else set()
+            for rname, rule in rules.items():
+                scans = rule.get("scan_actions") if isinstance(rule, Mapping) else None
+                for scanner in scans if isinstance(scans, Mapping) else {}:
+                    if scanner not in configured:
+                        self.add(
+                            [*path, "rules", rname, "scan_actions", scanner],
+                            "BKP034",
+                            f"a scan action with {scanner} needs the plan's scan_settings.{scanner}"
+                            " (the resource types to scan and the scanner role; API_BackupPlanInput"
+                            " ScanSettings)",
+                        )
         for group in ("backup_plan_tags",):
             tags_node = plan.get(group)
             if isinstance(tags_node, Mapping) and standalone:
@@ -323,11 +386,31 @@ class _Checker:
                 "BKP017",
                 f"start window {start} minutes; AWS Backup needs at least {MIN_START_WINDOW}",
             )
+        if start is not None and start > MAX_WINDOW:
+            self.add(
+                [*path, "start_backup_window_minutes"],
+                "BKP017",
+                f"start window {start} minutes; AWS Backup allows at most {MAX_WINDOW:,} (100 years)",
+            )
         complete = as_int(rule.get("complete_backup_window_minutes"))
         if complete is not None and complete < 1:
             self.add(
                 [*path, "complete_backup_window_minutes"], "BKP011", "the completion window must be positive"
             )
+        index = rule.get("index_actions")
+        index_types = index.get("resource_types") if isinstance(index, Mapping) else None
+        if isinstance(index_types, list) and len(index_types) > limit("index_actions_per_rule"):
+            self.add(
+                [*path, "index_actions", "resource_types"],
+                "BKP035",
+                f"{len(index_types)} resource types; AWS Backup accepts one index"
+                " resource type per rule (API_BackupRuleInput IndexActions)",
+            )
+        scans = rule.get("scan_actions")
+        if isinstance(scans, Mapping) and standalone:
+            for scanner, action in scans.items():
+                if isinstance(action, Mapping):
+                    self.required(action, ("scan_mode",), [*path, "scan_actions", scanner])
         continuous = as_bool(rule.get("enable_continuous_backup")) is True
         lifecycle = rule.get("lifecycle")
         self.lifecycle(
@@ -379,21 +462,21 @@ class _Checker:
                 "BKP022",
                 f"'{air_gapped}' is not a backup vault ARN",
             )
+        elif isinstance(air_gapped, str) and not (":$region:" in air_gapped and ":$account:" in air_gapped):
+            # API_BackupRuleInput: "ARN must be in the same account and Region"
+            self.add(
+                [*path, "target_logically_air_gapped_backup_vault_arn"],
+                "BKP036",
+                "a logically air-gapped vault target must be in the account and Region of the plan:"
+                " a literal account or Region is right for one account and Region only (use $account"
+                " and $region)",
+                "warning",
+            )
 
     def schedule(self, expr: str, path: list[str]) -> None:
-        match = CRON_RE.match(expr.strip())
-        if not match:
-            self.add(
-                path, "BKP020", f"'{expr}' is not cron(minutes hours day-of-month month day-of-week year)"
-            )
-            return
-        minutes, _hours, dom, _month, dow, _year = match.group(1).split()
-        if not minutes.isdigit() or not 0 <= int(minutes) <= 59:
-            self.add(
-                path, "BKP020", f"'{expr}': backups run at most hourly, so minutes must be one number (0-59)"
-            )
-        if (dom == "?") == (dow == "?"):
-            self.add(path, "BKP020", f"'{expr}': exactly one of day-of-month and day-of-week must be '?'")
+        reason = cron.problem(expr)
+        if reason is not None:
+            self.add(path, "BKP020", f"'{expr}' is not a schedule AWS Backup accepts: {reason}")
 
     def lifecycle(self, life: Mapping[str, Any] | None, path: list[str], continuous: bool) -> None:
         cold = as_int(life.get("move_to_cold_storage_after_days")) if life else None
@@ -446,6 +529,14 @@ class _Checker:
                     [*path, key],
                     "BKP016",
                     f"{len(arns)} ARNs; a selection has at most {MAX_RESOURCES_PER_SELECTION}",
+                )
+            wildcards = [a for a in arns if isinstance(a, str) and "*" in a] if isinstance(arns, list) else []
+            if len(wildcards) > MAX_WILDCARD_RESOURCES_PER_SELECTION:
+                self.add(
+                    [*path, key],
+                    "BKP016",
+                    f"{len(wildcards)} ARNs with wildcards; a selection has at most"
+                    f" {MAX_WILDCARD_RESOURCES_PER_SELECTION} (API_BackupSelection)",
                 )
         conditions = sel.get("conditions")
         if isinstance(conditions, Mapping):

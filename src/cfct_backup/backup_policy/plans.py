@@ -97,6 +97,13 @@ def _rule(name: str, rule: Mapping[str, Any]) -> dict[str, Any]:
     continuous = as_bool(rule.get("enable_continuous_backup"))
     if continuous is not None:
         out["EnableContinuousBackup"] = continuous
+    scans = rule.get("scan_actions")
+    if isinstance(scans, Mapping) and scans:
+        out["ScanActions"] = [
+            {"MalwareScanner": str(scanner), "ScanMode": str(action.get("scan_mode", ""))}
+            for scanner, action in scans.items()
+            if isinstance(action, Mapping)
+        ]
     index = rule.get("index_actions")
     if isinstance(index, Mapping) and index.get("resource_types"):
         out["IndexActions"] = [{"ResourceTypes": _list(index["resource_types"])}]
@@ -171,10 +178,25 @@ def _advanced(settings: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _scan_settings(settings: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(settings, Mapping):
+        for scanner, setting in settings.items():
+            if isinstance(setting, Mapping):
+                entry: dict[str, Any] = {"MalwareScanner": str(scanner)}
+                if setting.get("resource_types"):
+                    entry["ResourceTypes"] = [str(v) for v in _list(setting["resource_types"])]
+                if "scanner_role_arn" in setting:
+                    entry["ScannerRoleArn"] = str(setting["scanner_role_arn"])
+                out.append(entry)
+    return out
+
+
 def backup_plans(effective: Mapping[str, Any], account_id: str, region: str) -> list[dict[str, Any]]:
     """The backup plans the account gets in `region`: one per effective plan listing that Region.
 
-    Each is `{"BackupPlanName", "Rules", "Selections", "AdvancedBackupSettings", "BackupPlanTags"}`,
+    Each is `{"BackupPlanName", "Rules", "Selections", "AdvancedBackupSettings", "BackupPlanTags",
+    "ScanSettings"}`,
     with `$account` and `$region` replaced."""
     expanded = expand_variables(effective, account_id, region)
     plans = expanded.get("plans")
@@ -196,6 +218,7 @@ def backup_plans(effective: Mapping[str, Any], account_id: str, region: str) -> 
                 "Selections": _selections(plan.get("selections")),
                 "AdvancedBackupSettings": _advanced(plan.get("advanced_backup_settings")),
                 "BackupPlanTags": _tags(plan.get("backup_plan_tags")),
+                "ScanSettings": _scan_settings(plan.get("scan_settings")),
             }
         )
     return out

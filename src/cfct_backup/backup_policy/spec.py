@@ -26,6 +26,7 @@ ALL = "@@all"
 NONE = "@@none"
 VALUE_OPERATORS = (ASSIGN, APPEND, REMOVE)
 
+ENABLED_DISABLED = ("enabled", "disabled")
 Kind = Literal["str", "int", "bool", "arn", "region", "enum"]
 
 
@@ -69,6 +70,17 @@ TAG_PAIR = Fixed(
 COPY_ACTION = Fixed(
     {"target_backup_vault_arn": Setting("arn", variables=True), "lifecycle": LIFECYCLE},
 )
+MALWARE_SCANNERS = ("GUARDDUTY",)
+SCAN_MODES = ("FULL_SCAN", "INCREMENTAL_SCAN")
+SCAN_ACTION = Fixed({"scan_mode": Setting("enum", choices=SCAN_MODES)}, required=("scan_mode",))
+# API_ScanSetting: MalwareScanner, ResourceTypes (pattern ^[a-zA-Z0-9\-\_\.]{1,50}$), ScannerRoleArn
+SCAN_SETTING = Fixed(
+    {
+        "resource_types": Setting("str", multi=True),
+        "scanner_role_arn": Setting("arn", variables=True),
+    },
+    required=("resource_types", "scanner_role_arn"),
+)
 RULE = Fixed(
     {
         "schedule_expression": Setting("str"),
@@ -82,6 +94,10 @@ RULE = Fixed(
         "copy_actions": Named(COPY_ACTION, case_insensitive=False, what="copy action", variables_in_key=True),
         "recovery_point_tags": Named(TAG_PAIR, what="tag identifier"),
         "index_actions": Fixed({"resource_types": Setting("enum", multi=True, choices=("EBS", "S3"))}),
+        # Malware scanning per rule (API_BackupRuleInput ScanActions / API_ScanAction: MalwareScanner
+        # GUARDDUTY, ScanMode FULL_SCAN | INCREMENTAL_SCAN), keyed by the scanner as the policy
+        # syntax keys its other per-target maps (copy actions by vault ARN).
+        "scan_actions": Named(SCAN_ACTION, case_insensitive=False, what="malware scanner"),
     },
     required=("schedule_expression", "target_backup_vault_name"),
 )
@@ -119,9 +135,22 @@ PLAN = Fixed(
                 "resources": Named(RESOURCE_SELECTION, what="selection name"),
             }
         ),
+        # API_AdvancedBackupSetting: EC2 {"WindowsVSS": enabled|disabled}; S3 {"BackupACLs",
+        # "BackupObjectTags": enabled|disabled} (the API page spells them S3BackupACLs /
+        # S3BackupObjectTags in one sentence and BackupACLs / BackupObjectTags in the next; the
+        # syntax page's example uses the API key names under lower-case resource types).
         "advanced_backup_settings": Fixed(
-            {"ec2": Fixed({"WindowsVSS": Setting("enum", choices=("enabled", "disabled"))})}
+            {
+                "ec2": Fixed({"WindowsVSS": Setting("enum", choices=ENABLED_DISABLED)}),
+                "s3": Fixed(
+                    {
+                        "BackupACLs": Setting("enum", choices=ENABLED_DISABLED),
+                        "BackupObjectTags": Setting("enum", choices=ENABLED_DISABLED),
+                    }
+                ),
+            }
         ),
+        "scan_settings": Named(SCAN_SETTING, case_insensitive=False, what="malware scanner"),
         "backup_plan_tags": Named(
             Fixed(
                 {"tag_key": Setting("str"), "tag_value": Setting("str")}, required=("tag_key", "tag_value")

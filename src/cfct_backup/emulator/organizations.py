@@ -21,6 +21,8 @@ administrator service. This module extends moto's ``OrganizationsBackend`` and r
   for a root or OU target or a non-management policy type, ``AccessDeniedException`` when a member
   account asks about another account
   (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeEffectivePolicy.html);
+- ``ListAccountsWithInvalidEffectivePolicy`` and ``ListEffectivePolicyValidationErrors``
+  (``organizations_effective.py``), validated with the policy engine's rules;
 - ``backup.amazonaws.com`` (and the other services the package uses) accepted by
   ``RegisterDelegatedAdministrator``.
 """
@@ -49,6 +51,7 @@ from cfct_backup.backup_policy import effective_policy
 
 from . import clock
 from ._moto import swap_backend_class, url_module
+from .organizations_effective import EffectivePolicyValidationBackend, EffectivePolicyValidationResponse
 
 BACKUP_POLICY_ARN_FORMAT = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/{3}"
 # Management policy types (inherited and merged; they have effective policies).
@@ -105,7 +108,7 @@ class BackupCapablePolicy(_models.FakePolicy):
         self.last_updated = clock.now()
 
 
-class EmulatedOrganizationsBackend(_models.OrganizationsBackend):
+class EmulatedOrganizationsBackend(EffectivePolicyValidationBackend, _models.OrganizationsBackend):
     """moto's ``OrganizationsBackend`` with backup policies and effective policies."""
 
     def _init_extension(self) -> None:
@@ -243,7 +246,7 @@ class EmulatedOrganizationsBackend(_models.OrganizationsBackend):
         }
 
 
-class EmulatedOrganizationsResponse(OrganizationsResponse):
+class EmulatedOrganizationsResponse(EffectivePolicyValidationResponse, OrganizationsResponse):
     def describe_effective_policy(self) -> str:
         result = self.organizations_backend.describe_effective_policy(  # type: ignore[attr-defined]
             policy_type=self._get_param("PolicyType"),

@@ -3,13 +3,10 @@
 Plain helpers, used by the emulated AWS Backup (``backup.py``) when the emulator clock advances:
 
 - :func:`occurrences`: the times an AWS Backup ``ScheduleExpression`` fires in an interval, in the
-  rule's ``ScheduleExpressionTimezone``. AWS Backup takes a cron expression
-  (API_BackupRuleInput: "A CRON expression in UTC specifying when Backup initiates a backup job",
-  default ``cron(0 5 ? * * *)``), six fields ``minutes hours day-of-month month day-of-week year``
-  as in EventBridge: ``*``, ``?``, lists, ranges, ``/`` steps, month and weekday names, weekdays
-  1-7 = SUN-SAT, ``L`` in day-of-month. ``W``, ``#`` and ``L`` in day-of-week are not modelled:
-  such a rule never fires here (:class:`UnsupportedSchedule`). ``rate()`` is not a backup rule
-  schedule in the API reference, so it is not accepted either.
+  rule's ``ScheduleExpressionTimezone``, parsed by the project's one cron parser
+  (:mod:`cfct_backup.backup_policy.cron`, which cites the AWS rules). ``W``, ``#`` and ``L`` in
+  day-of-week are valid but not evaluated: such a rule never fires here
+  (:class:`UnsupportedSchedule`); an invalid expression raises it too.
 - :func:`tagged_resources`: the resources of an account and Region moto can list with their tags
   cheaply: DynamoDB tables, S3 buckets (of that Region), EBS volumes. Only backends that already
   exist are read (nothing is created by looking).
@@ -22,97 +19,37 @@ Plain helpers, used by the emulated AWS Backup (``backup.py``) when the emulator
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import fnmatch
 import operator
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-CRON = re.compile(r"^\s*cron\(\s*([^)]*?)\s*\)\s*$")
-_MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
-_WEEKDAYS = {d: i + 1 for i, d in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
+from cfct_backup.backup_policy import cron
+
 # A backup rule fires at most hourly; an advance of years would otherwise run thousands of jobs
 # per resource. Past this many occurrences in one advance only the latest are run.
 MAX_OCCURRENCES_PER_ADVANCE = 1000
 
-
-class UnsupportedSchedule(ValueError):
-    """A schedule expression this emulator cannot evaluate (or AWS Backup would not accept)."""
-
-
-def _field(text: str, low: int, high: int, names: Mapping[str, int] | None = None) -> set[int]:
-    def value(token: str) -> int:
-        token = token.upper()
-        if names and token in names:
-            return names[token]
-        if not token.isdigit():
-            raise UnsupportedSchedule(f"unsupported cron value {token!r}")
-        return int(token)
-
-    values: set[int] = set()
-    for part in text.split(","):
-        base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() else 1
-        if step_text and not step_text.isdigit():
-            raise UnsupportedSchedule(f"unsupported cron step {part!r}")
-        if base in ("*", "?"):
-            first, last = low, high
-        elif "-" in base:
-            start, _, end = base.partition("-")
-            first, last = value(start), value(end)
-        else:
-            first = value(base)
-            last = high if step_text else first
-        if not low <= first <= high or not low <= last <= high or step < 1:
-            raise UnsupportedSchedule(f"cron field {part!r} out of range {low}-{high}")
-        values.update(range(first, last + 1, step))
-    return values
-
-
-class Cron:
-    """A parsed AWS cron expression (six fields)."""
-
-    def __init__(self, expression: str):
-        match = CRON.match(expression or "")
-        if match is None:
-            raise UnsupportedSchedule(f"{expression!r} is not cron(...)")
-        fields = match.group(1).split()
-        if len(fields) != 6:
-            raise UnsupportedSchedule(f"{expression!r} does not have six fields")
-        minutes, hours, dom, month, dow, year = fields
-        self.minutes = sorted(_field(minutes, 0, 59))
-        self.hours = sorted(_field(hours, 0, 23))
-        self.last_day = dom.upper() == "L"
-        self.days = None if dom in ("*", "?") or self.last_day else _field(dom, 1, 31)
-        self.months = _field(month, 1, 12, _MONTHS)
-        self.weekdays = None if dow in ("*", "?") else _field(dow, 1, 7, _WEEKDAYS)
-        self.years = None if year in ("*", "?") else _field(year, 1970, 2199)
-
-    def matches_day(self, day: _dt.date) -> bool:
-        if day.month not in self.months or (self.years is not None and day.year not in self.years):
-            return False
-        if self.last_day and day.day != calendar.monthrange(day.year, day.month)[1]:
-            return False
-        if self.days is not None and day.day not in self.days:
-            return False
-        # Python: Monday=0 .. Sunday=6; AWS cron: SUN=1 .. SAT=7
-        return self.weekdays is None or (day.weekday() + 1) % 7 + 1 in self.weekdays
+# The project's one cron parser (cfct_backup.backup_policy.cron): the policy engine validates with
+# it, the emulator evaluates with it. An expression AWS Backup refuses, or one whose day rule is not
+# evaluated (W, #, L in day-of-week), raises UnsupportedSchedule: such a rule never fires here.
+UnsupportedSchedule = cron.CronError
+Cron = cron.parse
 
 
 def occurrences(expression: str, timezone: str | None, start: float, end: float) -> list[float]:
     """Epoch seconds at which the schedule fires in ``(start, end]``, oldest first."""
-    cron = Cron(expression)
+    schedule = cron.parse(expression)
     zone = ZoneInfo(timezone or "Etc/UTC")
     day = _dt.datetime.fromtimestamp(start, zone).date()
     last = _dt.datetime.fromtimestamp(end, zone).date()
     found: list[float] = []
     while day <= last:
-        if cron.matches_day(day):
-            for hour in cron.hours:
-                for minute in cron.minutes:
+        if schedule.matches_day(day):
+            for hour in sorted(schedule.hours):
+                for minute in sorted(schedule.minutes):
                     moment = _dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
                     stamp = moment.timestamp()
                     if start < stamp <= end:
