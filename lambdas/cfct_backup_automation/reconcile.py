@@ -28,6 +28,7 @@ from cfct_backup_automation import bunker, inventory
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
+from cfct_backup_automation.policy_validation import PolicyValidation
 from cfct_backup_automation.protection import (
     RERUN,
     Gap,
@@ -363,6 +364,7 @@ def reconcile(
         orgs = sessions.home_client("organizations")
         scope = {a: v for a, v in in_scope_accounts(orgs, cfg).items() if in_shard(a, shard)}
         policies = PolicyIndex(orgs)
+        validation = PolicyValidation(orgs)  # Organizations' own verdict on effective policies
         destinations = DestinationCache(ttl=None)  # each copy destination read once per sweep
         instances = stack_instances(
             sessions.home_client("cloudformation", cfg.home_region), cfg.baseline_stack_set
@@ -391,6 +393,7 @@ def reconcile(
                 policies=policies,
                 destinations=destinations,
             )
+            rep.gaps.extend(validation.gaps(account_id))
             if progress is not None:
                 progress(rep)
             return rep

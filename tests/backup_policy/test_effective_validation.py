@@ -148,3 +148,10 @@ def test_only_the_management_account_may_ask_and_unknown_accounts_are_refused(or
     with pytest.raises(ClientError) as bad_type:
         client.list_accounts_with_invalid_effective_policy(PolicyType="SERVICE_CONTROL_POLICY")
     assert bad_type.value.response["Error"]["Code"] in ("InvalidInputException", "ValidationException")
+
+
+def test_max_results_outside_1_to_20_is_refused_as_aws_documents(org: dict[str, Any]) -> None:
+    # API_ListAccountsWithInvalidEffectivePolicy: MaxResults valid range 1-20
+    with pytest.raises(ClientError) as too_many:
+        org["client"].list_accounts_with_invalid_effective_policy(PolicyType="BACKUP_POLICY", MaxResults=21)
+    assert too_many.value.response["Error"]["Code"] == "InvalidInputException"

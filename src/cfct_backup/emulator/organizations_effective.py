@@ -60,7 +60,13 @@ class EffectivePolicyAccessDenied(JsonRESTError):
 
 
 def _page(items: Sequence[Any], token: str | None, max_results: int | None) -> tuple[list[Any], str | None]:
-    start = int(token) if token and token.isdigit() else 0
+    # API_ListAccountsWithInvalidEffectivePolicy: MaxResults "Valid Range: Minimum value of 1.
+    # Maximum value of 20."
+    if max_results is not None and not 1 <= int(max_results) <= DEFAULT_MAX_RESULTS:
+        raise InvalidInputException("MaxResults must be between 1 and 20.")
+    if token and not token.isdigit():
+        raise InvalidInputException("The NextToken is not valid.")
+    start = int(token) if token else 0
     size = max_results if max_results and max_results > 0 else DEFAULT_MAX_RESULTS
     end = start + size
     return list(items[start:end]), (str(end) if end < len(items) else None)
