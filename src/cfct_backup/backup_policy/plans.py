@@ -7,11 +7,15 @@ booleans as booleans (policies carry them as strings).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from cfct_backup.backup_policy import cron
 from cfct_backup.backup_policy.merge import expand_variables
 from cfct_backup.backup_policy.parse import as_bool, as_int
+from cfct_backup.backup_policy.quotas import limit
+from cfct_backup.backup_policy.spec import MALWARE_SCANNERS, SCAN_MODES
 
 _CONDITION_KEYS = {
     "string_equals": "StringEquals",
@@ -221,4 +225,83 @@ def backup_plans(effective: Mapping[str, Any], account_id: str, region: str) -> 
                 "ScanSettings": _scan_settings(plan.get("scan_settings")),
             }
         )
+    return out
+
+
+# ---- the AWS Backup API's own rules for what backup_plans() renders -------------------------
+# API_BackupPlanInput / API_BackupRuleInput / API_BackupSelection / API_Lifecycle / API_ScanAction /
+# API_ScanSetting (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupPlan.html
+# and the shapes it links); numbers from quotas.py.
+_NAME = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
+_VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
+_TYPE = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
+
+
+def _lifecycle_problems(life: Mapping[str, Any] | None, where: str, continuous: bool) -> list[str]:
+    out: list[str] = []
+    if not life:
+        return out
+    cold, delete = life.get("MoveToColdStorageAfterDays"), life.get("DeleteAfterDays")
+    if cold is not None and delete is not None and delete < cold + limit("cold_storage_min_days"):
+        out.append(f"{where}: DeleteAfterDays {delete} < MoveToColdStorageAfterDays {cold} + 90")
+    if continuous and (cold is not None or (delete is not None and delete > limit("continuous_max_days"))):
+        out.append(f"{where}: continuous backups keep 1-35 days and never go cold")
+    return out
+
+
+def api_problems(plan: Mapping[str, Any]) -> list[str]:
+    """Why CreateBackupPlan / CreateBackupSelection would refuse a plan `backup_plans` rendered."""
+    out: list[str] = []
+    name = str(plan.get("BackupPlanName", ""))
+    if not _NAME.match(name):
+        out.append(f"BackupPlanName {name!r}")
+    rules = plan.get("Rules") or []
+    if not rules or len(rules) > limit("rules_per_plan"):
+        out.append(f"{len(rules)} rules")
+    for rule in rules:
+        where = f"rule {rule.get('RuleName')!r}"
+        if not _NAME.match(str(rule.get("RuleName", ""))):
+            out.append(f"{where}: RuleName")
+        if not _VAULT_NAME.match(str(rule.get("TargetBackupVaultName", ""))):
+            out.append(f"{where}: TargetBackupVaultName")
+        reason = cron.problem(str(rule.get("ScheduleExpression", "cron(0 5 ? * * *)")))
+        if reason:
+            out.append(f"{where}: ScheduleExpression {reason}")
+        start = rule.get("StartWindowMinutes")
+        if start is not None and not limit("start_window_min") <= start <= limit("window_max"):
+            out.append(f"{where}: StartWindowMinutes {start}")
+        continuous = bool(rule.get("EnableContinuousBackup"))
+        out += _lifecycle_problems(rule.get("Lifecycle"), where, continuous)
+        copies = rule.get("CopyActions") or []
+        if len(copies) > limit("copy_actions_per_rule"):
+            out.append(f"{where}: {len(copies)} copy actions")
+        for copy_action in copies:
+            if not str(copy_action.get("DestinationBackupVaultArn", "")).startswith("arn:"):
+                out.append(f"{where}: DestinationBackupVaultArn")
+            out += _lifecycle_problems(copy_action.get("Lifecycle"), where, False)
+        for index in rule.get("IndexActions") or []:
+            types = index.get("ResourceTypes") or []
+            if len(types) > limit("index_actions_per_rule") or any(t not in ("EBS", "S3") for t in types):
+                out.append(f"{where}: IndexActions {types}")
+        for scan in rule.get("ScanActions") or []:
+            if scan.get("MalwareScanner") not in MALWARE_SCANNERS or scan.get("ScanMode") not in SCAN_MODES:
+                out.append(f"{where}: ScanActions {scan}")
+    for setting in plan.get("ScanSettings") or []:
+        if setting.get("MalwareScanner") not in MALWARE_SCANNERS:
+            out.append(f"ScanSettings {setting}")
+        if any(not _TYPE.match(str(t)) for t in setting.get("ResourceTypes") or []):
+            out.append(f"ScanSettings ResourceTypes {setting.get('ResourceTypes')}")
+    selections = plan.get("Selections") or []
+    if len(selections) > limit("selections_per_plan"):
+        out.append(f"{len(selections)} selections")
+    for selection in selections:
+        if not _NAME.match(str(selection.get("SelectionName", ""))):
+            out.append(f"SelectionName {selection.get('SelectionName')!r}")
+        if not str(selection.get("IamRoleArn", "")).startswith("arn:"):
+            out.append(f"selection {selection.get('SelectionName')!r}: IamRoleArn")
+        for key in ("Resources", "NotResources"):
+            arns = selection.get(key) or []
+            wild = [a for a in arns if "*" in a]
+            if len(arns) > limit("arns_per_selection") or len(wild) > limit("wildcard_arns_per_selection"):
+                out.append(f"selection {selection.get('SelectionName')!r}: {key} count")
     return out
