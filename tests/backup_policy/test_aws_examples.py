@@ -7,6 +7,13 @@ from the guide (files in `aws_examples/`); the expected effective policies are d
 documented rules. Where the guide's printed "resulting effective policy" does not follow from its
 own inputs, the comment next to the assertion says so: the test asserts what the rules give.
 
+Provenance: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html
+and .../orgs_manage_policies_inheritance_mgmt.html, copied verbatim in round 1 and re-read
+2026-12-01 from the stored copies (the `search` tool): the page's opening, its considerations and its
+"functionally complete" example's description are unchanged; the overview of plan elements now lists
+`scan_settings` (test below). The stored copies end before the later sections, so the examples after
+the first could not be re-compared word for word this round.
+
 Common to the backup examples: the guide's examples 2, 3 and 5 spell the retention key
 `to_delete_after_days`, which the syntax reference does not have (it is `delete_after_days`); the
 merge carries it through as an unknown setting, and `check_policy` rejects it (BKP003).
@@ -25,6 +32,7 @@ from cfct_backup.backup_policy import (
     expand_variables,
     merge_policies,
 )
+from cfct_backup.backup_policy.spec import PLAN
 
 HERE = Path(__file__).parent / "aws_examples"
 
@@ -495,3 +503,37 @@ def test_describe_effective_policy_output_printed_in_the_guide() -> None:
             "Lifecycle": {"MoveToColdStorageAfterDays": 10, "DeleteAfterDays": 100},
         }
     ]
+
+
+# ------------------------------------------------------------------ "Backup syntax: Overview"
+
+# Verbatim from the page's overview (docs.amazonaws.cn copy of orgs_manage_policies_backup_syntax,
+# read 2026-12-01; the ko_kr and zh_cn copies on docs.aws.amazon.com still print it without
+# "scan_settings": the translations lag the English page, which the .cn copy follows):
+OVERVIEW = (
+    '{ "plans": { "PlanName": { "rules": { ... }, "regions": { ... }, "selections": { ... },'
+    ' "advanced_backup_settings": { ... }, "backup_plan_tags": { ... }, "scan_settings": { ... } } } }'
+)
+
+
+def test_the_plan_elements_are_exactly_those_of_the_syntax_overview() -> None:
+    named = OVERVIEW.split('"PlanName": {', 1)[1]
+    elements = {part.split('"')[1] for part in named.split(",") if '"' in part}
+    assert elements == set(PLAN.keys)
+
+
+def test_the_considerations_are_enforced_regions_resources_and_role_are_required() -> None:
+    # "Policies must specify the AWS Regions and resources to be backed up. Policies must specify
+    # the IAM role that AWS Backup assumes." (Considerations, Policy syntax)
+    doc = load("syntax_complete.json")
+    plan = doc["plans"]["PII_Backup_Plan"]
+    for missing in ("regions", "selections"):
+        broken = json.loads(json.dumps(doc))
+        del broken["plans"]["PII_Backup_Plan"][missing]
+        messages = [p.message for p in check_policy(json.dumps(broken), "c.json") if p.code == "BKP010"]
+        assert any(f"missing required element '{missing}'" in m for m in messages)
+    no_role = json.loads(json.dumps(doc))
+    del no_role["plans"]["PII_Backup_Plan"]["selections"]["tags"]["My_Backup_Assignment"]["iam_role_arn"]
+    messages = [p.message for p in check_policy(json.dumps(no_role), "c.json") if p.code == "BKP010"]
+    assert any("missing required element 'iam_role_arn'" in m for m in messages)
+    assert plan["regions"]  # the example itself has all three
