@@ -537,3 +537,10 @@ def test_the_considerations_are_enforced_regions_resources_and_role_are_required
     messages = [p.message for p in check_policy(json.dumps(no_role), "c.json") if p.code == "BKP010"]
     assert any("missing required element 'iam_role_arn'" in m for m in messages)
     assert plan["regions"]  # the example itself has all three
+
+
+def test_the_docs_show_the_quota_table_the_checks_use() -> None:
+    from cfct_backup.backup_policy.quotas import table
+
+    docs = (Path(__file__).parents[2] / "docs" / "backup-policy.md").read_text(encoding="utf-8")
+    assert table() in docs

@@ -34,7 +34,7 @@ QUOTAS: dict[str, Quota] = {
         Quota(
             "policy_chars",
             10_000,
-            ORG_QUOTAS_PAGE,
+            ORG_QUOTAS_PAGE + " (round 1 value; the stored copy read this round ends before that row)",
             "Maximum size of a policy document: backup policies 10,000 characters",
         ),
         Quota(
