@@ -20,9 +20,6 @@ from typing import Any
 
 import yaml
 from moto.iam.aws_managed_policies import aws_managed_policies_data
-
-from cfct_backup.organization import OrganizationIds
-from cfct_backup.policy.evaluator import Decision, Request, evaluate
 from package.helpers import (
     AUDIT,
     BUNKER,
@@ -43,6 +40,9 @@ from package.helpers import (
     load_template,
     resolve,
 )
+
+from cfct_backup.organization import OrganizationIds
+from cfct_backup.policy.evaluator import Decision, Request, evaluate
 
 P = "aws"
 DEV_MEMBER = "777777777777"
@@ -76,6 +76,36 @@ IDS = OrganizationIds(org_id=ORG_ID, root_id=ROOT_ID, ous=OU_IDS)
 FULL_AWS_ACCESS = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 RCP_FULL_AWS_ACCESS = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
 ADMIN = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+OPEN = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+
+
+def team_key_policy(account: str) -> dict[str, Any]:
+    """A key of the account's own teams (not the package's): the default key policy, shared with a
+    partner outside the organization and with AWS Backup."""
+    return {
+        "_fixture": True,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{OUTSIDER}:root"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "backup.amazonaws.com"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
+        ],
+    }
+
 
 # What the manifest's `$[alfred_ssm_...]` parameters hold in the example organization.
 SSM = {
@@ -172,10 +202,14 @@ class Package:
     def copy(self) -> Package:
         return copy.deepcopy(self)
 
-    def without_scp(self, name: str) -> Package:
-        """The package after the management account detaches one SCP everywhere (shares the rest)."""
+    def without(self, name: str) -> Package:
+        """The package after the management account detaches one SCP or RCP everywhere."""
         scps = {t: [d for d in docs if d.get("Id") != name] for t, docs in self.scps.items()}
-        return Package(scps, self.rcps, self.resource_policies, self.identities)
+        rcps = {t: [d for d in docs if d.get("Id") != name] for t, docs in self.rcps.items()}
+        return Package(scps, rcps, self.resource_policies, self.identities)
+
+    def package_policy_ids(self) -> list[str]:
+        return sorted({d["Id"] for docs in (*self.scps.values(), *self.rcps.values()) for d in docs})
 
     # ------------------------------------------------------------ lookups
 
@@ -203,32 +237,51 @@ class Package:
     # ------------------------------------------------------------ the decision
 
     def decide(
-        self, principal: str, action: str, resource: str, context: Mapping[str, Any] | None = None
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        rewritten: str = "",
     ) -> Decision:
+        """rewritten: the resource's policy has been replaced, "open" to everyone or "account" (the
+        default key policy: the account, through IAM): what must still hold when a vault, key,
+        bucket or trust policy is rewritten."""
         ctx = dict(context or {})
         service = not principal.startswith("arn:")
         p_account = None if service else principal.split(":")[4]
         r_account = _resource_account(resource, ctx) if resource != "*" else (p_account or "")
         in_org = p_account in ACCOUNT_OU
-        if not service:
-            if in_org:
-                ctx.setdefault("aws:PrincipalOrgID", ORG_ID)
-                ctx.setdefault("aws:PrincipalOrgPaths", [org_path(p_account)])  # type: ignore[arg-type]
+        if not service and in_org and p_account:
+            ctx.setdefault("aws:PrincipalOrgID", ORG_ID)
+            ctx.setdefault("aws:PrincipalOrgPaths", [org_path(p_account)])
         ctx.setdefault("aws:SecureTransport", "true")
         if r_account in ACCOUNT_OU:
             ctx.setdefault("aws:ResourceOrgID", ORG_ID)
+        elif r_account == OUTSIDER:
+            ctx.setdefault("aws:ResourceOrgID", OTHER_ORG)
         ctx.update({k: v for k, v in _resource_keys(resource).items() if k not in ctx})
         return evaluate(
             Request(action=action, resource=resource, principal_arn=principal, context=ctx),
             identity=[] if service else self.identity(principal) or _default_identity(principal),
             scps=self.levels(p_account, "scp") if in_org and p_account else (),
             rcps=self.levels(r_account, "rcp") if r_account in ACCOUNT_OU else (),
-            resource_policy=self.resource_policy(resource),
+            resource_policy=_rewritten(rewritten, r_account) or self.resource_policy(resource),
             principal_account=p_account,
             resource_account=r_account,
             management_account=p_account == MANAGEMENT,
             resource_in_management_account=r_account == MANAGEMENT,
         )
+
+
+def _rewritten(kind: str, account: str) -> dict[str, Any] | None:
+    if kind == "open":
+        return OPEN
+    if kind == "account":
+        grant = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "*"}
+        return {"Statement": [{**grant, "Resource": "*"}]}
+    return None
 
 
 def _resource_account(resource: str, ctx: Mapping[str, Any]) -> str:
@@ -244,7 +297,7 @@ def _resource_account(resource: str, ctx: Mapping[str, Any]) -> str:
 def _resource_keys(resource: str) -> dict[str, Any]:
     """Attributes AWS attaches to requests on the package's resources (aliases and tags)."""
     keys: dict[str, Any] = {}
-    if re.match(r"^arn:aws:kms:[^:]+:\d+:key/", resource):
+    if re.match(r"^arn:aws:kms:[^:]+:\d+:key/(VaultKey|mrk-)", resource):
         alias = "alias/cfct-backup-bunker" if BUNKER_KEY_ID in resource else "alias/cfct-backup-vault"
         keys["kms:ResourceAliases"] = [alias]
         keys["aws:ResourceTag/cfct-backup:managed"] = "true"
@@ -286,7 +339,7 @@ def _add_roles(pkg: Package, account: str, resources: dict[str, Any]) -> None:
         pkg.resource_policies[re.escape(arn)] = props["AssumeRolePolicyDocument"]
         docs = [p["PolicyDocument"] for p in props.get("Policies", [])]
         for managed in props.get("ManagedPolicyArns", []):
-            docs.append(_managed(managed.rsplit("/", 1)[1]))
+            docs.append({**_managed(managed.rsplit("/", 1)[1]), "_managed": True})
         pkg.identities[arn] = docs
 
 
@@ -335,6 +388,23 @@ def build() -> Package:
     pkg.identities[sso(BUNKER, "cfct-backup-break-glass")] = [
         glass["BreakGlassPermissionSet"]["Properties"]["InlinePolicy"]
     ]
+    # Keys of the accounts' own teams, and a role an outsider prepared to receive a break-glass session.
+    for account in (MEMBER, DEV_MEMBER, KEY_VAULT):
+        for region in (HOME, DR):
+            pkg.resource_policies[re.escape(f"arn:aws:kms:{region}:{account}:key/team")] = team_key_policy(
+                account
+            )
+    bait = role(OUTSIDER, "cfct-backup-break-glass")
+    pkg.resource_policies[re.escape(bait)] = {
+        "_fixture": True,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": role(BUNKER, "cfct-backup-break-glass")},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
     # AWSControlTowerExecution: AdministratorAccess in every enrolled account (Control Tower).
     for account in (MEMBER, DEV_MEMBER, BUNKER, KEY_VAULT, LOG_ARCHIVE, AUDIT):
         pkg.identities[role(account, "AWSControlTowerExecution")] = [ADMIN]

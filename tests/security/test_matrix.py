@@ -11,24 +11,25 @@ import re
 
 import pytest
 
+from cfct_backup.policy.evaluator import Decision
+
 from .matrix import ROWS, Row
 from .rendered import ROOT, Package, package
 
 
 def decide(pkg: Package, row: Row) -> bool:
-    for name in row.without_scp:
-        pkg = pkg.without_scp(name)
-    return pkg.decide(row.principal, row.action, row.resource, row.context).allowed
+    return _decision(pkg, row).allowed
+
+
+def _decision(pkg: Package, row: Row) -> Decision:
+    for name in row.without:
+        pkg = pkg.without(name)
+    return pkg.decide(row.principal, row.action, row.resource, row.context, rewritten=row.rewritten)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
 def test_row(row: Row) -> None:
-    pkg = package()
-    for name in row.without_scp:
-        pkg = pkg.without_scp(name)
-    decision = pkg.decide(
-        row.principal, row.action, row.resource, row.context
-    )
+    decision = _decision(package(), row)
     assert decision.allowed is row.expected, (
         f"{row.id} {row.actor} {row.action} on {row.resource}: "
         f"{'ALLOWED' if decision.allowed else 'DENIED'} ({decision.reason}), want "
