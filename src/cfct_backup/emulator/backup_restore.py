@@ -93,6 +93,8 @@ LENIENCIES = (
     "restore jobs: the restore role's KMS access to the recovery point's key is not checked",
     "restore testing: every selected resource is tested on each run (AWS may sample)",
     "multi-party approval and restore access backup vaults are not emulated (API only)",
+    "restore role trust: aws:SourceAccount is taken as the restoring account (assumed to be sent by "
+    "AWS Backup, as the member baseline's service role assumes too)",
 )
 
 # What each recovery point holds (see module docstring); weak so that moto's reset frees them.
@@ -167,7 +169,12 @@ def _trusts_backup(account: str, partition: str, role_arn: str) -> str | None:
         return f"IAM role {role_arn} has no readable trust policy"
     statements = document.get("Statement") or []
     for statement in statements if isinstance(statements, list) else [statements]:
-        if statement.get("Effect") != "Allow" or statement.get("Condition"):
+        if statement.get("Effect") != "Allow":
+            continue
+        conditions = statement.get("Condition") or {}
+        # AWS Backup assuming the role for a job of `account`: aws:SourceAccount is that account;
+        # any other condition key cannot be evaluated here and fails the statement (stricter).
+        if conditions and _backup._conditions_hold(conditions, {"aws:sourceaccount": [account]}) is not True:
             continue
         principal = statement.get("Principal") or {}
         services = principal.get("Service", []) if isinstance(principal, Mapping) else []
@@ -594,6 +601,10 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         include = [str(v) for v in choice.get("IncludeVaults") or []]
         exclude = [str(v) for v in choice.get("ExcludeVaults") or []]
         arns = [str(a) for a in selection.get("ProtectedResourceArns") or ["*"]]
+        conditions = selection.get("ProtectedResourceConditions") or {}
+        tags: dict[str, dict[str, str]] | None = None
+        if conditions:  # on the resource's tags now (a deleted resource matches no condition)
+            tags = dict(schedule.tagged_resources(self.account_id, self.region_name, self.partition))
         latest: dict[str, _backup.RecoveryPoint] = {}
         for vault in self.vaults.values():
             arn = cast(_backup.BackupVault, vault).backup_vault_arn
@@ -605,6 +616,8 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
                 if not when - window <= point.creation_date <= when:
                     continue
                 if not any(_backup._like(point.resource_arn, p) for p in arns):
+                    continue
+                if tags is not None and not _conditions_match(conditions, tags.get(point.resource_arn)):
                     continue
                 known = latest.get(point.resource_arn)
                 if known is None or point.creation_date > known.creation_date:
@@ -631,6 +644,23 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
             },
             at=when,
         )
+
+
+def _conditions_match(conditions: Mapping[str, Any], tags: Mapping[str, str] | None) -> bool:
+    """ProtectedResourceConditions (StringEquals / StringNotEquals on ``aws:ResourceTag/<key>``, all
+    must hold; API_ProtectedResourceConditions.html) against a resource's tags."""
+    if tags is None:
+        return False
+    for operator_name, pairs in conditions.items():
+        for pair in pairs or []:
+            key = str(pair.get("Key", ""))
+            if not key.startswith("aws:ResourceTag/"):
+                return False
+            value = tags.get(key[len("aws:ResourceTag/") :])
+            equal = value == str(pair.get("Value"))
+            if (operator_name == "StringEquals") != equal:
+                return False
+    return True
 
 
 def shared_by_ram(owner: str, region: str, resource_arn: str, principal_account: str) -> bool:
