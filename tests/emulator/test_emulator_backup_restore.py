@@ -287,3 +287,79 @@ def test_air_gapped_vault_shared_by_ram_is_restorable_from_the_recovery_account(
     assert recovery_backup.describe_restore_job(RestoreJobId=job_id)["Status"] == "COMPLETED"
     count = other.client("dynamodb", region_name=HOME).scan(TableName="t", Select="COUNT")["Count"]
     assert count == 4
+
+
+def test_copy_back_into_a_vault_whose_policy_does_not_admit_it_fails(setup: Setup) -> None:
+    """The bunker copying a recovery point back into a member vault: AWS refuses the copy unless the
+    member vault's access policy allows backup:CopyIntoBackupVault to the copying account
+    (create-cross-account-backup.html); here the recovery account plays the copying side."""
+    boto3.client("backup", region_name=HOME).update_global_settings(
+        GlobalSettings={"isCrossAccountBackupEnabled": "true"}
+    )
+    table, _point = setup.table_point(items=1)
+    other = session(setup.recovery)
+    other_backup = other.client("backup", region_name=HOME)
+    other_backup.create_backup_vault(BackupVaultName="cfct-backup-recovery", EncryptionKeyArn="arn:aws:kms:x")
+    role = f"arn:aws:iam::{setup.recovery}:role/cfct-backup-restore"
+    point = other_backup.start_backup_job(
+        BackupVaultName="cfct-backup-recovery",
+        ResourceArn=table,
+        IamRoleArn=role,
+        Lifecycle={"DeleteAfterDays": 35},
+    )["RecoveryPointArn"]
+    member_vault = setup.backup.describe_backup_vault(BackupVaultName="cfct-backup-vault")["BackupVaultArn"]
+
+    def copy_back() -> dict[str, Any]:
+        job = other_backup.start_copy_job(
+            RecoveryPointArn=point,
+            SourceBackupVaultName="cfct-backup-recovery",
+            DestinationBackupVaultArn=member_vault,
+            IamRoleArn=role,
+            Lifecycle={"DeleteAfterDays": 35},
+        )["CopyJobId"]
+        return other_backup.describe_copy_job(CopyJobId=job)["CopyJob"]  # type: ignore[no-any-return]
+
+    refused = copy_back()  # the member vault has no access policy
+    assert (
+        refused["State"] == "FAILED"
+        and "does not allow backup:CopyIntoBackupVault" in refused["StatusMessage"]
+    )
+    admits_another_role = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{setup.recovery}:root"},
+                "Action": "backup:CopyIntoBackupVault",
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{setup.recovery}:role/other"}},
+            }
+        ],
+    }
+    setup.backup.put_backup_vault_access_policy(
+        BackupVaultName="cfct-backup-vault", Policy=json.dumps(admits_another_role)
+    )
+    assert copy_back()["State"] == "FAILED"
+    admits_another_role["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] = role  # type: ignore[index]
+    setup.backup.put_backup_vault_access_policy(
+        BackupVaultName="cfct-backup-vault", Policy=json.dumps(admits_another_role)
+    )
+    assert copy_back()["State"] == "COMPLETED"
+
+
+def test_role_trust_limited_to_another_source_account_cannot_be_used(setup: Setup) -> None:
+    _table, point = setup.table_point()
+    trust = json.loads(json.dumps(TRUST_BACKUP))
+    trust["Statement"][0]["Condition"] = {"StringEquals": {"aws:SourceAccount": setup.recovery}}
+    role = setup.role("other-accounts-only", trust)
+    job_id = setup.backup.start_restore_job(
+        RecoveryPointArn=point, Metadata={"targetTableName": "t2"}, IamRoleArn=role
+    )["RestoreJobId"]
+    assert setup.backup.describe_restore_job(RestoreJobId=job_id)["Status"] == "FAILED"
+    trust["Statement"][0]["Condition"] = {"StringEquals": {"aws:SourceAccount": setup.member}}
+    own = setup.role("this-account", trust)
+    job_id = setup.backup.start_restore_job(
+        RecoveryPointArn=point, Metadata={"targetTableName": "t3"}, IamRoleArn=own
+    )["RestoreJobId"]
+    clock.advance(seconds=3600)
+    assert setup.backup.describe_restore_job(RestoreJobId=job_id)["Status"] == "COMPLETED"
