@@ -219,7 +219,9 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
             account = org.role_account(role)
             account_id = ids.accounts.get(account.name, account.id)
             if account_id is None:
-                raise OrganizationError(org.source, f"roles.{role}", f"account {account.name!r} has no ID yet")
+                raise OrganizationError(
+                    org.source, f"roles.{role}", f"account {account.name!r} has no ID yet"
+                )
             params[name] = ("String", account_id)
     params[AIR_GAPPED_PARAMETER] = ("String", "true" if org.air_gapped_vault else "false")
     protected = org.protected_paths
