@@ -31,6 +31,7 @@ from cfct_backup.cfct.interpreter import ClientFactory
 from cfct_backup.organization import Organization, OrganizationIds
 
 DRILL_TABLE = "cfct-backup-recovery-drill"
+TEST_TABLE = "cfct-backup-restore-test-drill"
 RESTORED_TABLE = "cfct-backup-restored-drill"
 DRILL_ITEMS = 5
 DRILL_TIER = "daily"
@@ -86,13 +87,9 @@ def break_glass_restore(
     clients: ClientFactory, org: Organization, ids: OrganizationIds, member: str
 ) -> dict[str, Any]:
     """Step 1 of the module docstring; the `restores` entry."""
-    from cfct_backup_automation.restore_validation import validate_restored  # noqa: PLC0415
-
     region = org.home_region
     member_id = ids.accounts[member]
-    bunker_id = ids.accounts[org.roles["bunker"]]
     recovery_id = ids.accounts[org.roles["recovery"]]
-    partition = "aws"
     entry: dict[str, Any] = {
         "kind": "break-glass",
         "source_account": member_id,
@@ -101,8 +98,6 @@ def break_glass_restore(
         "resource_type": "DynamoDB",
         "gaps": [],
     }
-    gaps: list[str] = entry["gaps"]
-    m_backup = clients.client("backup", member_id, region)
     m_dynamodb = clients.client("dynamodb", member_id, region)
     table_arn = m_dynamodb.create_table(
         TableName=DRILL_TABLE,
@@ -114,6 +109,25 @@ def break_glass_restore(
     for i in range(DRILL_ITEMS):
         m_dynamodb.put_item(TableName=DRILL_TABLE, Item={"id": {"S": f"order-{i}"}})
     entry["source_items"] = DRILL_ITEMS
+    try:
+        return _break_glass_steps(clients, org, ids, entry, table_arn)
+    finally:
+        if DRILL_TABLE in m_dynamodb.list_tables()["TableNames"]:
+            m_dynamodb.delete_table(TableName=DRILL_TABLE)
+
+
+def _break_glass_steps(
+    clients: ClientFactory, org: Organization, ids: OrganizationIds, entry: dict[str, Any], table_arn: str
+) -> dict[str, Any]:
+    from cfct_backup_automation.restore_validation import validate_restored  # noqa: PLC0415
+
+    region = org.home_region
+    member_id, recovery_id = entry["source_account"], entry["recovery_account"]
+    bunker_id = ids.accounts[org.roles["bunker"]]
+    partition = "aws"
+    gaps: list[str] = entry["gaps"]
+    m_backup = clients.client("backup", member_id, region)
+    m_dynamodb = clients.client("dynamodb", member_id, region)
     service_role = f"arn:{partition}:iam::{member_id}:role/{SERVICE_ROLE}"
     bunker_vault_arn = f"arn:{partition}:backup:{region}:{bunker_id}:backup-vault:{BUNKER_VAULT}"
     point = m_backup.start_backup_job(
@@ -247,14 +261,14 @@ def restore_test(
     entry["plan"] = plan["RestoreTestingPlanArn"]
     # a tagged table with a fresh backup for the plan to find (the break-glass drill's table is gone)
     table_arn = dynamodb.create_table(
-        TableName=DRILL_TABLE,
+        TableName=TEST_TABLE,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
         Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
     )["TableDescription"]["TableArn"]
     for i in range(DRILL_ITEMS):
-        dynamodb.put_item(TableName=DRILL_TABLE, Item={"id": {"S": f"order-{i}"}})
+        dynamodb.put_item(TableName=TEST_TABLE, Item={"id": {"S": f"order-{i}"}})
     backup.start_backup_job(
         BackupVaultName=MEMBER_VAULT,
         ResourceArn=table_arn,
@@ -271,7 +285,7 @@ def restore_test(
     if runs:  # half an hour after the plan's next run: the restore is done, the window still open
         clock.advance(seconds=runs[0] + 1800 - now)
         jobs = backup.list_restore_jobs(ByRestoreTestingPlanArn=plan["RestoreTestingPlanArn"])["RestoreJobs"]
-    dynamodb.delete_table(TableName=DRILL_TABLE)
+    dynamodb.delete_table(TableName=TEST_TABLE)
     mine = [j for j in jobs if j.get("SourceResourceArn") == table_arn]
     if not mine:
         gaps.append(f"restore testing plan cfct_backup_{DRILL_TIER} restored nothing within eight days")
@@ -343,7 +357,12 @@ def run_drill(clients: ClientFactory, org: Organization, ids: OrganizationIds) -
     for prepare in PREPARE:
         prepare(clients, org, ids)
     started = time.perf_counter()
-    entries = [break_glass_restore(clients, org, ids, member), restore_test(clients, org, ids, member)]
+    entries = []
+    for kind, step in (("break-glass", break_glass_restore), ("restore-test", restore_test)):
+        try:
+            entries.append(step(clients, org, ids, member))
+        except Exception as exc:  # noqa: BLE001 - one clear gap, never a traceback
+            entries.append({"kind": kind, "gaps": [f"the drill could not run: {_code(exc)}"]})
     from cfct_backup.emulator.backup_restore import LENIENCIES  # noqa: PLC0415
 
     return {
