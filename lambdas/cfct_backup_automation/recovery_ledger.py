@@ -167,3 +167,17 @@ def read_jobs(backup: Any) -> list[dict[str, Any]]:
         token = page.get("NextToken")
         if not token:
             return jobs
+
+
+def account_gaps(
+    backup: Any,
+    account: str,
+    now: datetime,
+    *,
+    resource_types: Iterable[str] = ("DynamoDB", "S3", "EC2"),
+    targets: Mapping[str, Targets] | None = None,
+) -> tuple[list[LedgerRow], list[Gap]]:
+    """The ledger rows and gaps of one account and Region, for reconcile/audit (``backup`` a client
+    in the account; needs backup:ListRestoreJobs)."""
+    rows = account_ledger(account, read_jobs(backup), resource_types, targets or {}, now)
+    return rows, Ledger(rows).gaps
