@@ -13,6 +13,7 @@ from cfct_backup_automation.recovery_ledger import (
     RESTORE_TEST_MISSING,
     Ledger,
     Targets,
+    account_gaps,
     account_ledger,
 )
 
@@ -85,3 +86,27 @@ def test_json_and_csv_carry_the_same_rows() -> None:
     assert [d["resource_type"] for d in data] == [t["resource_type"] for t in table] == ["DynamoDB", "S3"]
     assert table[1]["gap"] == RESTORE_TEST_MISSING
     assert data[0]["restore_duration_seconds"] == 420
+
+
+class FakeBackup:
+    """ListRestoreJobs in two pages."""
+
+    def __init__(self, pages: list[list[dict[str, object]]]) -> None:
+        self.pages = pages
+        self.calls: list[dict[str, object]] = []
+
+    def list_restore_jobs(self, **kwargs: object) -> dict[str, object]:
+        self.calls.append(kwargs)
+        index = int(str(kwargs.get("NextToken", "0")))
+        page: dict[str, object] = {"RestoreJobs": self.pages[index]}
+        if index + 1 < len(self.pages):
+            page["NextToken"] = str(index + 1)
+        return page
+
+
+def test_account_gaps_reads_every_page() -> None:
+    backup = FakeBackup([[job("S3", days_ago=20)], [job("DynamoDB", days_ago=1)]])
+    rows, gaps = account_gaps(backup, "1", NOW, resource_types=["DynamoDB", "S3"])
+    assert len(backup.calls) == 2
+    assert {r.resource_type: r.gap for r in rows} == {"DynamoDB": None, "S3": RESTORE_TEST_MISSING}
+    assert [g.code for g in gaps] == [RESTORE_TEST_MISSING]
