@@ -25,6 +25,12 @@ ROLES: dict[str, str] = {
 }
 """Role key -> default account name (docs/conventions.md)."""
 
+OPTIONAL_ROLES: dict[str, str] = {"recovery": "/cfct-backup/accounts/recovery"}
+"""Roles an organization may leave out (role key -> SSM parameter): `recovery` is the isolated
+recovery account of docs/recovery.md; absent = no recovery drill."""
+AIR_GAPPED_PARAMETER = "/cfct-backup/bunker/air-gapped-vault"
+""""true"/"false": the bunker's logically air-gapped vault (templates/bunker-air-gapped.yaml)."""
+
 ROLE_PARAMETER: dict[str, str] = {
     "management": "/cfct-backup/accounts/management",
     "log_archive": "/cfct-backup/accounts/log-archive",
@@ -81,6 +87,8 @@ class Organization:
     vend: Account | None = None
     # IAM Identity Center (break-glass access to the bunker): instance ARN and group ID
     identity_center: Mapping[str, str] = field(default_factory=dict)
+    # the one switch for the logically air-gapped vault in the bunker (docs/recovery.md)
+    air_gapped_vault: bool = False
 
     # ---- queries -------------------------------------------------------------------------------
     @property
@@ -209,6 +217,16 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
         if account_id is None:
             raise OrganizationError(org.source, f"roles.{role}", f"account {account.name!r} has no ID yet")
         params[name] = ("String", account_id)
+    for role, name in OPTIONAL_ROLES.items():
+        if role in org.roles:
+            account = org.role_account(role)
+            account_id = ids.accounts.get(account.name, account.id)
+            if account_id is None:
+                raise OrganizationError(
+                    org.source, f"roles.{role}", f"account {account.name!r} has no ID yet"
+                )
+            params[name] = ("String", account_id)
+    params[AIR_GAPPED_PARAMETER] = ("String", "true" if org.air_gapped_vault else "false")
     protected = org.protected_paths
     if protected:
         params["/cfct-backup/protected-ous/paths"] = ("StringList", ",".join(protected))
@@ -308,6 +326,7 @@ class _Parser:
                 "organizational_units",
                 "vend",
                 "identity_center",
+                "air_gapped_vault",
             ),
             ("management", "regions", "alert_email", "organizational_units"),
         )
@@ -350,10 +369,16 @@ class _Parser:
             raise self.fail("accounts", "an account ID is used twice")
 
         roles_raw = top.get("roles") or {}
-        roles_data = self.mapping(roles_raw, "roles", ROLES)
+        roles_data = self.mapping(roles_raw, "roles", (*ROLES, *OPTIONAL_ROLES))
         roles = {
             key: self.string(roles_data.get(key, default), f"roles.{key}") for key, default in ROLES.items()
         }
+        for key in OPTIONAL_ROLES:
+            if roles_data.get(key) is not None:
+                name = self.string(roles_data[key], f"roles.{key}")
+                if name in roles.values():
+                    raise self.fail(f"roles.{key}", f"{name!r} already plays another role (isolated account)")
+                roles[key] = name
         paths = {ou.path: ou for ou in ous}
         for key, name in roles.items():
             if name not in names:
@@ -389,8 +414,12 @@ class _Parser:
             identity["break_glass_group_id"] = self.string(
                 ic["break_glass_group_id"], "identity_center.break_glass_group_id"
             )
+        air_gapped = top.get("air_gapped_vault", False)
+        if not isinstance(air_gapped, bool):
+            raise self.fail("air_gapped_vault", "must be true or false")
         return Organization(
             identity_center=identity,
+            air_gapped_vault=air_gapped,
             source=self.source,
             management=management,
             home_region=home,

@@ -30,6 +30,7 @@ EXPECTED = {
     "/cfct-backup/protected-ous/ids",
     "/cfct-backup/protected-ous/org-paths",
     "/cfct-backup/alert-email",
+    "/cfct-backup/bunker/air-gapped-vault",  # written always: "false" unless air_gapped_vault is on
 }
 
 
@@ -101,7 +102,7 @@ def test_second_run_changes_nothing(built: Built, org_file, capsys):
     assert {name: p["Version"] for name, p in parameters().items()} == first
     assert out.count("unchanged ") == len(EXPECTED)
     assert "created" not in out and "updated" not in out
-    assert "0 of 14 parameters changed" in out
+    assert "0 of 15 parameters changed" in out
 
 
 def test_a_changed_description_updates_only_what_differs(built: Built, org_file, capsys):
@@ -129,7 +130,7 @@ def test_dry_run_writes_nothing_but_says_what_it_would(built: Built, org_file, c
     out = capsys.readouterr().out
     assert parameters() == {}
     assert out.count("created ") == len(EXPECTED)
-    assert "dry run: nothing was written (14 of 14 would change)" in out
+    assert "dry run: nothing was written (15 of 15 would change)" in out
 
     # after a real run, a dry run against a changed description shows the update and writes nothing
     assert configure(org_file) == 0

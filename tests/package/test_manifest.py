@@ -10,7 +10,7 @@ import pytest
 
 from .helpers import ROOT, load_manifest, load_template
 
-ROLE_ACCOUNTS = {"Log Archive", "Audit", "Backup Bunker", "Key Vault"}
+ROLE_ACCOUNTS = {"Log Archive", "Audit", "Backup Bunker", "Key Vault", "Recovery"}  # Recovery: optional role
 MANAGEMENT_ID = "123456789012"
 PROTECTED_OUS = ["Workloads:Prod", "Workloads:Dev"]
 ALLOWED_RESOURCE_KEYS = {

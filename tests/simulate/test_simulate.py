@@ -122,6 +122,7 @@ def test_report_json_is_the_documented_schema(default_run):
         "events",
         "central",
         "timings_seconds",
+        "restores",
     }
     account = data["accounts"][0]
     for key in (
@@ -199,6 +200,7 @@ def test_account_moved_into_a_protected_ou_gets_the_baseline_and_is_enrolled(eve
     assert moved.stack_instances == [
         "cfct-backup-member-baseline@us-east-1",
         "cfct-backup-member-baseline@us-west-2",
+        "cfct-backup-restore-testing@us-east-1",
         "cfct-backup-self-service@us-east-1",
     ]
     assert "cfct-backup-protect-member-backup" in moved.scps

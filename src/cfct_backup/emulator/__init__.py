@@ -33,6 +33,10 @@ def install() -> None:
         from . import backup, cloudformation, events, kms, organizations, s3, sts  # noqa: PLC0415
 
         backup.install()
+        from . import backup_restore, cloudformation_restore  # noqa: PLC0415 - restores (after backup)
+
+        backup_restore.install()
+        cloudformation_restore.install()
         organizations.install()
         sts.install()
         kms.install()

@@ -26,6 +26,7 @@ from typing import Any
 
 from cfct_backup.cfct.interpreter import ClientFactory
 from cfct_backup.organization import Organization, OrganizationIds
+from cfct_backup.simulation.recovery import RESTORE_TESTS_RULE
 
 TRAIL = "cfct-backup-org-trail"
 TRAIL_LOG_GROUP = "/cfct-backup/org-trail"
@@ -481,6 +482,7 @@ def check_audit(clients: ClientFactory, org: Organization, ids: OrganizationIds)
         )
     if bus is not None:
         rules = events.list_rules(EventBusName=CENTRAL_BUS)["Rules"]
+        rules = [r for r in rules if r["Name"] != RESTORE_TESTS_RULE]  # validation, not an alert
         into_topic = []
         for rule in rules:
             targets = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=CENTRAL_BUS)["Targets"]

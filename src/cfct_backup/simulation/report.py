@@ -16,6 +16,8 @@ from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
 from cfct_backup.organization import Organization, OrganizationIds
 from cfct_backup.simulation.central import GROUPS, CentralCheck
+from cfct_backup.simulation.recovery import render as render_restores
+from cfct_backup.simulation.recovery import restore_gaps
 
 MEMBER_VAULT = "cfct-backup-vault"
 MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
@@ -87,6 +89,7 @@ class Report:
     events: list[EventOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     central: list[CentralCheck] = field(default_factory=list)  # role accounts (simulation.central)
+    restores: dict[str, Any] = field(default_factory=dict)  # recovery drill (simulation.recovery)
 
     @property
     def central_gaps(self) -> list[CentralCheck]:
@@ -105,6 +108,7 @@ class Report:
             and not any(a.gaps for a in self.accounts if a.role)
             and not self.central_gaps
             and not any(f.level == "error" for f in self.findings)
+            and not restore_gaps(self.restores)
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -122,6 +126,7 @@ class Report:
             "events": [asdict(e) for e in self.events],
             "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "restores": self.restores,
         }
 
 
@@ -653,6 +658,7 @@ def render_table(report: Report) -> str:
         lines.append(f"  {f.level.upper()} deployment {f.resource}: {f.message}")
     lines.append(headers_note)
     lines.extend(render_central(report.central))
+    lines.extend(render_restores(report.restores))
     protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "

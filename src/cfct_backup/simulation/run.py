@@ -24,7 +24,7 @@ from typing import Any
 from cfct_backup.cfct.interpreter import ClientFactory, DeploymentResult, Finding, Interpreter
 from cfct_backup.cfct.manifest import ManifestError, load_manifest
 from cfct_backup.organization import Account, Organization, OrganizationIds
-from cfct_backup.simulation import automation, landing_zone
+from cfct_backup.simulation import automation, landing_zone, recovery
 from cfct_backup.simulation.central import inspect_central
 from cfct_backup.simulation.report import EventOutcome, Report, inspect_account
 
@@ -300,6 +300,7 @@ class Simulation:
                 self.finding("error", "reconcile", reconcile.error)
             self.step("automation", "[6/6] reading back every account")
             report = self.report(org, ids, clients, result, outcomes)
+            report.restores = recovery.run_drill(clients, org, ids)  # docs/recovery.md
             self.step("inspect", "  done")
             if self.inside is not None:
                 self.inside(clients, org, ids, report)

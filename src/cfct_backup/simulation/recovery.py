@@ -1,0 +1,400 @@
+"""The recovery drill of `cfct-backup simulate` (docs/recovery.md, report section `restores`).
+
+Runs after the protection report is read back (it moves the emulated clock on), in the home Region,
+when the organization has a `recovery` account:
+
+1. **break-glass restore from the bunker**: a DynamoDB table with items in the first protected
+   member, tagged with the daily tier, is backed up into the member vault and copied into the bunker
+   (the member's `cfct-backup-service-role`, as the backup policies do); the table is then lost.
+   From the bunker, the break-glass operator copies the bunker recovery point into the recovery
+   vault (`cfct-backup-recovery`) with the bunker's `cfct-backup-restore` role, then restores it in
+   the recovery account with the recovery account's `cfct-backup-restore` role; the restored table
+   is validated (item count, `restore_validation.validate_restored`), measured on the emulated
+   clock, deleted; finally the bunker copies the recovery point back into the member vault.
+2. **restore test in the member**: the clock moves to the next run of the member's restore testing
+   plan of the daily tier (`templates/restore-testing.yaml`); the completed restore job's event is
+   delivered to the validation handler's logic (`restore_validation.handle_event`), which reports
+   `PutRestoreValidationResult`; once the validation window has passed AWS Backup (the emulator)
+   deletes the restored table.
+3. the recovery ledger of that member (`recovery_ledger.account_ledger`).
+
+Every step records its outcome; a step that AWS (the emulator) refuses becomes a gap of the entry.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from cfct_backup.cfct.interpreter import ClientFactory
+from cfct_backup.organization import Organization, OrganizationIds
+
+DRILL_TABLE = "cfct-backup-recovery-drill"
+TEST_TABLE = "cfct-backup-restore-test-drill"
+RESTORED_TABLE = "cfct-backup-restored-drill"
+DRILL_ITEMS = 5
+DRILL_TIER = "daily"
+MEMBER_VAULT = "cfct-backup-vault"
+BUNKER_VAULT = "cfct-backup-bunker"
+RECOVERY_VAULT = "cfct-backup-recovery"
+RESTORE_ROLE = "cfct-backup-restore"
+SERVICE_ROLE = "cfct-backup-service-role"
+RESTORE_TESTS_RULE = "cfct-backup-restore-tests-completed"  # templates/restore-validation.yaml
+POLL_SECONDS = 60.0
+
+# Test hook: called with (clients, org, ids) before the drill (tests model resources of branches
+# merged later here; empty in a real run).
+PREPARE: list[Callable[[ClientFactory, Organization, OrganizationIds], None]] = []
+
+
+def _code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return (
+            str(response.get("Error", {}).get("Code", ""))
+            + ": "
+            + str(response.get("Error", {}).get("Message", ""))
+        )
+    return str(exc)
+
+
+def _seconds(value: Any) -> float:
+    return value.timestamp() if hasattr(value, "timestamp") else float(value)
+
+
+def _wait_restore(backup: Any, job_id: str, limit_seconds: float = 6 * 3600) -> dict[str, Any]:
+    """Poll DescribeRestoreJob as an operator would, moving the emulated clock a minute at a time."""
+    from cfct_backup.emulator import clock  # noqa: PLC0415 - the simulation runs on the emulator
+
+    waited = 0.0
+    while True:
+        job: dict[str, Any] = backup.describe_restore_job(RestoreJobId=job_id)
+        if job["Status"] not in ("PENDING", "RUNNING") or waited >= limit_seconds:
+            return job
+        clock.advance(seconds=POLL_SECONDS)
+        waited += POLL_SECONDS
+
+
+def _item_count(dynamodb: Any, table: str) -> int:
+    return sum(
+        int(p.get("Count", 0))
+        for p in dynamodb.get_paginator("scan").paginate(TableName=table, Select="COUNT")
+    )
+
+
+def break_glass_restore(
+    clients: ClientFactory, org: Organization, ids: OrganizationIds, member: str
+) -> dict[str, Any]:
+    """Step 1 of the module docstring; the `restores` entry."""
+    region = org.home_region
+    member_id = ids.accounts[member]
+    recovery_id = ids.accounts[org.roles["recovery"]]
+    entry: dict[str, Any] = {
+        "kind": "break-glass",
+        "source_account": member_id,
+        "recovery_account": recovery_id,
+        "region": region,
+        "resource_type": "DynamoDB",
+        "gaps": [],
+    }
+    m_dynamodb = clients.client("dynamodb", member_id, region)
+    table_arn = m_dynamodb.create_table(
+        TableName=DRILL_TABLE,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
+    )["TableDescription"]["TableArn"]
+    for i in range(DRILL_ITEMS):
+        m_dynamodb.put_item(TableName=DRILL_TABLE, Item={"id": {"S": f"order-{i}"}})
+    entry["source_items"] = DRILL_ITEMS
+    try:
+        return _break_glass_steps(clients, org, ids, entry, table_arn)
+    finally:
+        if DRILL_TABLE in m_dynamodb.list_tables()["TableNames"]:
+            m_dynamodb.delete_table(TableName=DRILL_TABLE)
+
+
+def _break_glass_steps(
+    clients: ClientFactory, org: Organization, ids: OrganizationIds, entry: dict[str, Any], table_arn: str
+) -> dict[str, Any]:
+    from cfct_backup_automation.restore_validation import validate_restored  # noqa: PLC0415
+
+    region = org.home_region
+    member_id, recovery_id = entry["source_account"], entry["recovery_account"]
+    bunker_id = ids.accounts[org.roles["bunker"]]
+    partition = "aws"
+    gaps: list[str] = entry["gaps"]
+    m_backup = clients.client("backup", member_id, region)
+    m_dynamodb = clients.client("dynamodb", member_id, region)
+    service_role = f"arn:{partition}:iam::{member_id}:role/{SERVICE_ROLE}"
+    bunker_vault_arn = f"arn:{partition}:backup:{region}:{bunker_id}:backup-vault:{BUNKER_VAULT}"
+    point = m_backup.start_backup_job(
+        BackupVaultName=MEMBER_VAULT,
+        ResourceArn=table_arn,
+        IamRoleArn=service_role,
+        Lifecycle={"DeleteAfterDays": 35},
+    ).get("RecoveryPointArn")
+    if not point:
+        gaps.append("backup of the drill table into the member vault failed")
+        return entry
+    entry["member_recovery_point"] = point
+    to_bunker = m_backup.describe_copy_job(
+        CopyJobId=m_backup.start_copy_job(
+            RecoveryPointArn=point,
+            SourceBackupVaultName=MEMBER_VAULT,
+            DestinationBackupVaultArn=bunker_vault_arn,
+            IamRoleArn=service_role,
+            Lifecycle={"DeleteAfterDays": 35},
+        )["CopyJobId"]
+    )["CopyJob"]
+    entry["copy_to_bunker"] = {"job": to_bunker["CopyJobId"], "state": to_bunker["State"]}
+    if to_bunker["State"] != "COMPLETED":
+        gaps.append(f"copy into the bunker {to_bunker['State']}: {to_bunker.get('StatusMessage', '')}")
+        return entry
+    m_dynamodb.delete_table(TableName=DRILL_TABLE)  # the incident: the table is gone
+    bunker_point = to_bunker["DestinationRecoveryPointArn"]
+    entry["bunker_recovery_point"] = bunker_point
+
+    b_backup = clients.client("backup", bunker_id, region)
+    bunker_role = f"arn:{partition}:iam::{bunker_id}:role/{RESTORE_ROLE}"
+    # the emulated copy job does not look the role up: the drill does (templates/bunker.yaml)
+    try:
+        clients.client("iam", bunker_id, region).get_role(RoleName=RESTORE_ROLE)
+    except Exception as exc:  # noqa: BLE001 - NoSuchEntity
+        gaps.append(f"the bunker has no role {RESTORE_ROLE} for copies and restores ({_code(exc)})")
+        return entry
+    recovery_vault_arn = f"arn:{partition}:backup:{region}:{recovery_id}:backup-vault:{RECOVERY_VAULT}"
+    to_recovery = b_backup.describe_copy_job(
+        CopyJobId=b_backup.start_copy_job(
+            RecoveryPointArn=bunker_point,
+            SourceBackupVaultName=BUNKER_VAULT,
+            DestinationBackupVaultArn=recovery_vault_arn,
+            IamRoleArn=bunker_role,
+            Lifecycle={"DeleteAfterDays": 35},
+        )["CopyJobId"]
+    )["CopyJob"]
+    entry["copy_to_recovery"] = {"job": to_recovery["CopyJobId"], "state": to_recovery["State"]}
+    if to_recovery["State"] != "COMPLETED":
+        gaps.append(
+            f"copy into the recovery vault {to_recovery['State']}: {to_recovery.get('StatusMessage', '')}"
+        )
+        return entry
+
+    r_backup = clients.client("backup", recovery_id, region)
+    r_dynamodb = clients.client("dynamodb", recovery_id, region)
+    try:
+        job_id = r_backup.start_restore_job(
+            RecoveryPointArn=to_recovery["DestinationRecoveryPointArn"],
+            Metadata={"targetTableName": RESTORED_TABLE},
+            IamRoleArn=f"arn:{partition}:iam::{recovery_id}:role/{RESTORE_ROLE}",
+            ResourceType="DynamoDB",
+        )["RestoreJobId"]
+    except Exception as exc:  # noqa: BLE001 - a refusal is the drill's result
+        gaps.append(f"restore refused: {_code(exc)}")
+        return entry
+    job = _wait_restore(r_backup, job_id)
+    entry["job"] = job_id
+    entry["status"] = job["Status"]
+    if job["Status"] != "COMPLETED":
+        gaps.append(f"restore job {job['Status']}: {job.get('StatusMessage', '')}")
+        return entry
+    entry["created_resource"] = job["CreatedResourceArn"]
+    entry["duration_seconds"] = round(_seconds(job["CompletionDate"]) - _seconds(job["CreationDate"]), 3)
+    entry["data_age_seconds"] = round(
+        _seconds(job["CreationDate"]) - _seconds(job["RecoveryPointCreationDate"]), 3
+    )
+
+    def recovery_client(service: str) -> Any:
+        return clients.client(service, recovery_id, region)
+
+    verdict = validate_restored(recovery_client, "DynamoDB", job["CreatedResourceArn"], min_items=DRILL_ITEMS)
+    entry["validation_status"] = verdict.status
+    entry["validation_message"] = verdict.message
+    # PutRestoreValidationResult is for restore tests; a break-glass restore keeps its result here.
+    entry["validation_reported"] = False
+    if verdict.status != "SUCCESSFUL":
+        gaps.append(f"validation {verdict.status}: {verdict.message}")
+    r_dynamodb.delete_table(TableName=RESTORED_TABLE)
+    entry["cleaned_up"] = RESTORED_TABLE not in r_dynamodb.list_tables()["TableNames"]
+    if not entry["cleaned_up"]:
+        gaps.append(f"restored table {RESTORED_TABLE} still exists")
+
+    member_vault_arn = f"arn:{partition}:backup:{region}:{member_id}:backup-vault:{MEMBER_VAULT}"
+    back = b_backup.describe_copy_job(
+        CopyJobId=b_backup.start_copy_job(
+            RecoveryPointArn=bunker_point,
+            SourceBackupVaultName=BUNKER_VAULT,
+            DestinationBackupVaultArn=member_vault_arn,
+            IamRoleArn=bunker_role,
+            Lifecycle={"DeleteAfterDays": 35},
+        )["CopyJobId"]
+    )["CopyJob"]
+    entry["copy_back"] = {"job": back["CopyJobId"], "state": back["State"]}
+    if back["State"] != "COMPLETED":
+        gaps.append(f"copy back into the member vault {back['State']}: {back.get('StatusMessage', '')}")
+    return entry
+
+
+def restore_test(
+    clients: ClientFactory, org: Organization, ids: OrganizationIds, member: str
+) -> dict[str, Any]:
+    """Step 2: the member's restore testing plan of the daily tier, validated by the handler's logic."""
+    from cfct_backup_automation.restore_validation import handle_event  # noqa: PLC0415
+
+    from cfct_backup.emulator import clock  # noqa: PLC0415
+
+    region = org.home_region
+    member_id = ids.accounts[member]
+    entry: dict[str, Any] = {"kind": "restore-test", "account": member_id, "region": region, "gaps": []}
+    gaps: list[str] = entry["gaps"]
+    backup = clients.client("backup", member_id, region)
+    dynamodb = clients.client("dynamodb", member_id, region)
+    try:
+        plan = backup.get_restore_testing_plan(RestoreTestingPlanName=f"cfct_backup_{DRILL_TIER}")[
+            "RestoreTestingPlan"
+        ]
+    except Exception as exc:  # noqa: BLE001
+        gaps.append(f"no restore testing plan cfct_backup_{DRILL_TIER}: {_code(exc)}")
+        return entry
+    entry["plan"] = plan["RestoreTestingPlanArn"]
+    # a tagged table with a fresh backup for the plan to find (the break-glass drill's table is gone)
+    table_arn = dynamodb.create_table(
+        TableName=TEST_TABLE,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
+    )["TableDescription"]["TableArn"]
+    for i in range(DRILL_ITEMS):
+        dynamodb.put_item(TableName=TEST_TABLE, Item={"id": {"S": f"order-{i}"}})
+    backup.start_backup_job(
+        BackupVaultName=MEMBER_VAULT,
+        ResourceArn=table_arn,
+        IamRoleArn=f"arn:aws:iam::{member_id}:role/{SERVICE_ROLE}",
+        Lifecycle={"DeleteAfterDays": 35},
+    )
+    from cfct_backup.emulator import schedule  # noqa: PLC0415
+
+    now = clock.now()
+    runs = schedule.occurrences(
+        str(plan["ScheduleExpression"]), plan.get("ScheduleExpressionTimezone"), now, now + 8 * 86400
+    )
+    jobs: list[dict[str, Any]] = []
+    if runs:  # half an hour after the plan's next run: the restore is done, the window still open
+        clock.advance(seconds=runs[0] + 1800 - now)
+        jobs = backup.list_restore_jobs(ByRestoreTestingPlanArn=plan["RestoreTestingPlanArn"])["RestoreJobs"]
+    dynamodb.delete_table(TableName=TEST_TABLE)
+    mine = [j for j in jobs if j.get("SourceResourceArn") == table_arn]
+    if not mine:
+        gaps.append(f"restore testing plan cfct_backup_{DRILL_TIER} restored nothing within eight days")
+        return entry
+    job = mine[0]
+    entry.update(job=job["RestoreJobId"], status=job["Status"])
+    if job["Status"] != "COMPLETED":
+        gaps.append(f"restore test {job['Status']}: {job.get('StatusMessage', '')}")
+        return entry
+    event = {
+        "detail-type": "Restore Job State Change",
+        "source": "aws.backup",
+        "account": member_id,
+        "region": region,
+        "detail": {
+            "restoreJobId": job["RestoreJobId"],
+            "status": "COMPLETED",
+            "resourceType": job["ResourceType"],
+            "createdResourceArn": job["CreatedResourceArn"],
+            "restoreTestingPlanArn": plan["RestoreTestingPlanArn"],
+        },
+    }
+    outcome = handle_event(event, lambda account, service, rgn: clients.client(service, account, rgn))
+    described = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
+    entry["validation_status"] = described.get("ValidationStatus")
+    entry["validation_message"] = described.get("ValidationStatusMessage")
+    entry["validation_reported"] = outcome.get("action") == "validated"
+    entry["duration_seconds"] = round(
+        _seconds(described["CompletionDate"]) - _seconds(described["CreationDate"]), 3
+    )
+    if entry["validation_status"] != "SUCCESSFUL":
+        gaps.append(f"restore test validation {entry['validation_status']}: {entry['validation_message']}")
+    clock.advance(seconds=24 * 3600)  # past the selection's validation window
+    described = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
+    entry["deletion_status"] = described.get("DeletionStatus")
+    entry["cleaned_up"] = job["CreatedResourceArn"].split("/")[-1] not in dynamodb.list_tables()["TableNames"]
+    if not entry["cleaned_up"]:
+        gaps.append("restored test table still exists after the validation window")
+    return entry
+
+
+def ledger(
+    clients: ClientFactory, org: Organization, ids: OrganizationIds, member: str
+) -> list[dict[str, Any]]:
+    from dataclasses import asdict  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from cfct_backup_automation.recovery_ledger import account_ledger, read_jobs  # noqa: PLC0415
+
+    from cfct_backup.emulator import clock  # noqa: PLC0415
+
+    member_id = ids.accounts[member]
+    backup = clients.client("backup", member_id, org.home_region)
+    jobs = read_jobs(backup)
+    # the types this member has backups of (of those restore testing covers)
+    points = backup.list_recovery_points_by_backup_vault(BackupVaultName=MEMBER_VAULT)["RecoveryPoints"]
+    kinds = sorted({str(p["ResourceType"]) for p in points} & {"DynamoDB", "S3", "EC2"})
+    now = datetime.fromtimestamp(clock.now(), UTC)
+    return [asdict(r) for r in account_ledger(member_id, jobs, kinds, {}, now)]
+
+
+def run_drill(clients: ClientFactory, org: Organization, ids: OrganizationIds) -> dict[str, Any]:
+    """The `restores` section of the report (empty `entries` without a recovery account)."""
+    if "recovery" not in org.roles or org.roles["recovery"] not in ids.accounts:
+        return {"entries": [], "ledger": [], "note": "no recovery account in the organization description"}
+    member = next((a.name for a in org.accounts if org.in_scope(a) and not org.role_of(a)), None)
+    if member is None:
+        return {"entries": [], "ledger": [], "note": "no protected member to drill"}
+    for prepare in PREPARE:
+        prepare(clients, org, ids)
+    started = time.perf_counter()
+    entries = []
+    for kind, step in (("break-glass", break_glass_restore), ("restore-test", restore_test)):
+        try:
+            entries.append(step(clients, org, ids, member))
+        except Exception as exc:  # noqa: BLE001 - one clear gap, never a traceback
+            entries.append({"kind": kind, "gaps": [f"the drill could not run: {_code(exc)}"]})
+    from cfct_backup.emulator.backup_restore import LENIENCIES  # noqa: PLC0415
+
+    return {
+        "entries": entries,
+        "ledger": ledger(clients, org, ids, member),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "emulator_leniencies": list(LENIENCIES),
+    }
+
+
+def restore_gaps(section: dict[str, Any]) -> list[str]:
+    return [f"{e['kind']}: {g}" for e in section.get("entries", []) for g in e.get("gaps", [])]
+
+
+def render(section: dict[str, Any]) -> list[str]:
+    """Text lines of the `restores` section for the simulate table."""
+    if not section:
+        return []
+    lines = ["", "recovery drill (restores; docs/recovery.md):"]
+    if section.get("note"):
+        lines.append(f"  {section['note']}")
+    for e in section.get("entries", []):
+        lines.append(
+            f"  {e['kind']}: restore job {e.get('job', '-')} {e.get('status', 'not run')}, "
+            f"validation {e.get('validation_status', '-')}, {e.get('duration_seconds', '-')} s emulated, "
+            f"cleaned up {'yes' if e.get('cleaned_up') else 'no'}"
+        )
+        lines.extend(f"  GAP restore {e['kind']}: {g}" for g in e.get("gaps", []))
+    for row in section.get("ledger", []):
+        lines.append(
+            f"  ledger {row['account']} {row['resource_type']}: last success {row['last_success'] or '-'}"
+            f"{', GAP ' + row['gap'] if row['gap'] else ''}"
+        )
+    lines.extend(f"  not emulated: {text}" for text in section.get("emulator_leniencies", []))
+    return lines
