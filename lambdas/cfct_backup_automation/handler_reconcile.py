@@ -48,5 +48,6 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         telemetry=runtime.telemetry,
         max_workers=int(env.get("RECONCILE_CONCURRENCY", "32") or 32),
         shard=shard or (0, 1),
+        now=runtime.clock,
     )
     return result.summary()
