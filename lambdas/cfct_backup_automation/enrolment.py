@@ -374,7 +374,7 @@ def handle_event(
             telemetry,
             code=baseline.NESTED_OU,
             message=baseline.nested_message(ev.ou_id, ancestor),
-            owner="manifest",
+            owner="cfct-pipeline",
             now=now,
         )
     ddb = sessions.home_client("dynamodb")

@@ -24,7 +24,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation import baseline, bunker, inventory
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
@@ -62,6 +62,7 @@ class AccountReport:
     account_name: str = ""
     gaps: list[Gap] = field(default_factory=list)
     error: str | None = None
+    pending: bool = False  # waiting for its member baseline, within BASELINE_WAIT_SECONDS
 
     @property
     def open_gaps(self) -> list[Gap]:
@@ -75,6 +76,8 @@ class AccountReport:
     def state(self) -> str:
         if self.ou_id is None:
             return inventory.OFFBOARDED
+        if self.pending and not self.open_gaps:
+            return inventory.PENDING
         return inventory.PROTECTED if not self.open_gaps else inventory.GAP
 
     def as_dict(self) -> dict[str, Any]:
@@ -160,6 +163,50 @@ def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
     return found
 
 
+def nested_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str, str]]:
+    """account ID -> (OU ID, name, protected ancestor OU) for every ACTIVE account in a child OU (at
+    any depth) of a protected OU that is not itself protected: it inherits the backup policies, CfCT
+    does not give it the member baseline."""
+    found: dict[str, tuple[str, str, str]] = {}
+    ous = orgs.get_paginator("list_organizational_units_for_parent")
+    accounts = orgs.get_paginator("list_accounts_for_parent")
+    for top in cfg.protected_ou_ids:
+        todo = [top]
+        while todo:
+            parent = todo.pop()
+            for page in ous.paginate(ParentId=parent):
+                for ou in page.get("OrganizationalUnits", []):
+                    child = str(ou["Id"])
+                    if cfg.is_protected_ou(child):
+                        continue  # listed itself: swept as in scope (its children are checked from there)
+                    todo.append(child)
+                    for acct_page in accounts.paginate(ParentId=child):
+                        for acct in acct_page.get("Accounts", []):
+                            if acct.get("State", acct.get("Status", "ACTIVE")) == "ACTIVE":
+                                found[acct["Id"]] = (child, acct.get("Name", ""), top)
+    return found
+
+
+def nested_report(account_id: str, ou_id: str, name: str, ancestor: str) -> AccountReport:
+    report = AccountReport(account_id, ou_id, name)
+    report.gaps.append(
+        Gap(
+            baseline.NESTED_OU,
+            f"{account_id}: {baseline.nested_message(ou_id, ancestor)}",
+            None,
+            "cfct-pipeline",
+        )
+    )
+    return report
+
+
+def _waiting_seconds(item: dict[str, Any] | None, now: datetime) -> float | None:
+    """How long the account has been waiting for its baseline (None: not waiting)."""
+    if not item or item.get("state") != inventory.PENDING or not item.get("waitingSince"):
+        return None
+    return baseline.iso_age(str(item["waitingSince"]), now)
+
+
 def stack_instances(cfn: Any, stack_set: str) -> set[tuple[str, str]] | None:
     """(account, Region) pairs with a CURRENT instance of the member baseline stack set."""
     if not stack_set:
@@ -203,6 +250,23 @@ def reconcile_account(
     now = now or datetime.now(UTC)
     report = AccountReport(account_id, ou_id, name)
     try:
+        waited = _waiting_seconds(item, now)
+        incomplete = instances is not None and any(
+            (account_id, r) not in instances for r in cfg.governed_regions
+        )
+        if waited is not None and incomplete:
+            if waited < cfg.baseline_wait_seconds:
+                report.pending = True  # a normal vend still waiting for CfCT: not a gap yet
+                return report
+            report.gaps.append(
+                Gap(
+                    baseline.BASELINE_TIMEOUT,
+                    f"waiting {waited / 3600:.1f} h for the member baseline "
+                    f"(limit {cfg.baseline_wait_seconds / 3600:.1f} h): {RERUN}",
+                    None,
+                    "cfct-pipeline",
+                )
+            )
         if instances is not None:
             for region in cfg.governed_regions:
                 if (account_id, region) not in instances:
@@ -233,9 +297,10 @@ def reconcile_account(
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)
-    except ClientError as exc:
-        report.error = f"{error_code(exc)}: {exc}"
-        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {exc}", None))
+    except Exception as exc:  # noqa: BLE001 - one account's failure is its gap, never the sweep's end
+        report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
+        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
+        logger.warning("account check failed", extra={"account_id": account_id, "error": report.error})
     finally:
         sessions.forget(account_id)
     return report
@@ -390,6 +455,7 @@ def reconcile(
                 item=items.get(account_id),
                 policies=policies,
                 destinations=destinations,
+                now=started,
             )
             if progress is not None:
                 progress(rep)
@@ -397,8 +463,16 @@ def reconcile(
 
         with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
             reports = list(pool.map(one, sorted(scope)))
+        nested = {
+            a: v for a, v in nested_accounts(orgs, cfg).items() if in_shard(a, shard) and a not in scope
+        }
+        reports.extend(nested_report(a, *nested[a]) for a in sorted(nested))
         for account_id, item in sorted(items.items()):
-            if account_id not in scope and item.get("state") in inventory.ACTIVE_STATES:
+            if (
+                account_id not in scope
+                and account_id not in nested
+                and item.get("state") in inventory.ACTIVE_STATES
+            ):
                 reports.append(_offboard_drift(item, cfg, sessions, telemetry, mode))
     finally:
         sessions.on_client = previous_hook
