@@ -267,6 +267,15 @@ def reconcile_account(
                     "cfct-pipeline",
                 )
             )
+        for region, reason in sorted(((item or {}).get("baselineFailed") or {}).items()):
+            report.gaps.append(
+                Gap(
+                    baseline.BASELINE_FAILED,
+                    f"member baseline stack instance {reason}: {RERUN}",
+                    region,
+                    "cfct-pipeline",
+                )
+            )
         if instances is not None:
             for region in cfg.governed_regions:
                 if (account_id, region) not in instances:
