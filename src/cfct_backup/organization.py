@@ -206,6 +206,10 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
         if account_id is None:
             raise OrganizationError(org.source, f"roles.{role}", f"account {account.name!r} has no ID yet")
         params[name] = ("String", account_id)
+    # who may assume cfct-backup-audit: the management account by default (its IAM policies then
+    # decide); set role ARNs here for least privilege (docs/conventions.md)
+    management = params[ROLE_PARAMETER["management"]][1]
+    params["/cfct-backup/audit/principal-arns"] = ("StringList", f"arn:aws:iam::{management}:root")
     protected = org.protected_paths
     if protected:
         params["/cfct-backup/protected-ous/paths"] = ("StringList", ",".join(protected))

@@ -122,6 +122,7 @@ def test_report_json_is_the_documented_schema(default_run):
         "events",
         "central",
         "timings_seconds",
+        "timeline",  # simulation/timeline.py: pipeline runs, DLQ, alarms
     }
     account = data["accounts"][0]
     for key in (
