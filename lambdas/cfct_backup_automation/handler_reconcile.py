@@ -7,10 +7,13 @@ is `index` (see docs/automation.md for the sizing).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cfct_backup_automation.log import logger
 from cfct_backup_automation.runtime_slot import RuntimeSlot
+
+if TYPE_CHECKING:
+    from cfct_backup_automation.runtime import Runtime
 
 SERVICE = "cfct-backup-reconcile"
 _slot = RuntimeSlot(SERVICE)
@@ -28,12 +31,46 @@ def _shard(event: Any) -> tuple[int, int] | None:
     return index, count
 
 
+def step(event: dict[str, Any], runtime: Runtime) -> Any:
+    """One state of the Step Functions sweep (templates/lifecycle-automation.yaml, SweepStateMachine)."""
+    from datetime import datetime  # noqa: PLC0415
+
+    from cfct_backup_automation import reconcile as sweep  # noqa: PLC0415 - import time
+
+    now = runtime.clock()
+    if event["step"] == "scope":
+        return {
+            "runId": f"{now.strftime('%Y%m%dT%H%M%SZ')}-sfn",
+            "started": now.isoformat(),
+            "accounts": sweep.sweep_scope(runtime.cfg, runtime.sessions),
+        }
+    if event["step"] == "account":
+        report = sweep.sweep_account(
+            str(event["accountId"]), runtime.cfg, runtime.sessions, runtime.telemetry, now=now
+        )
+        return {"accountId": report.account_id, "state": report.state}
+    if event["step"] == "summary":
+        started = datetime.fromisoformat(str(event["started"]))
+        return sweep.sweep_summary(
+            runtime.cfg,
+            runtime.sessions,
+            runtime.telemetry,
+            run_id=str(event["runId"]),
+            started=started,
+            now=now,
+        )
+    raise ValueError(f"unknown sweep step {event['step']!r} (scope, account, summary)")
+
+
 def handler(event: Any, context: Any) -> dict[str, Any]:
     from cfct_backup_automation.reconcile import fan_out, reconcile  # noqa: PLC0415 - import time
 
     logger.clear_state()
     logger.set_correlation_id(event.get("id") if isinstance(event, dict) else None)
     runtime = get_runtime()
+    if isinstance(event, dict) and "step" in event:
+        out: dict[str, Any] = step(event, runtime)
+        return out
     env = runtime.environ
     shards = int(env.get("RECONCILE_SHARDS", "1") or 1)
     shard = _shard(event)

@@ -541,3 +541,97 @@ def fan_out(lambda_client: Any, function_name: str, shards: int, run_at: str) ->
             Payload=json.dumps({"shard": [index, shards], "time": run_at}).encode(),
         )
     return list(range(shards))
+
+
+# ---- Step Functions engine (org scale): one Distributed Map item per account -----------------------
+# templates/lifecycle-automation.yaml, SweepStateMachine: Scope -> Map(Account) -> Summary. The
+# per-account code is reconcile_account; the item processor's result is discarded (a Map result is
+# capped at 256 KiB) and the summary reads the inventory table, which each account check repairs.
+
+
+def sweep_scope(cfg: Config, sessions: SessionFactory) -> list[str]:
+    """The Map's items: every account in a protected OU or in a child OU under one (IDs only, so
+    about 16,000 accounts fit the 256 KiB state payload), plus inventory items still active."""
+    orgs = sessions.home_client("organizations")
+    found = set(in_scope_accounts(orgs, cfg)) | set(nested_accounts(orgs, cfg))
+    items = _inventory_items(sessions, cfg, "repair")
+    found |= {str(i["accountId"]) for i in items if i.get("state") in inventory.ACTIVE_STATES}
+    return sorted(found)
+
+
+def _instances_of(cfn: Any, stack_set: str, account_id: str) -> set[tuple[str, str]] | None:
+    if not stack_set:
+        return None
+    pairs: set[tuple[str, str]] = set()
+    try:
+        pages = cfn.get_paginator("list_stack_instances").paginate(
+            StackSetName=stack_set, StackInstanceAccount=account_id
+        )
+        for page in pages:
+            for inst in page.get("Summaries", []):
+                if inst.get("Account") == account_id and inst.get("Status", "CURRENT") != "INOPERABLE":
+                    pairs.add((account_id, inst["Region"]))
+    except ClientError as exc:
+        if error_code(exc) != "StackSetNotFoundException":
+            raise
+    return pairs
+
+
+def sweep_account(
+    account_id: str, cfg: Config, sessions: SessionFactory, telemetry: Telemetry, *, now: datetime
+) -> AccountReport:
+    """The Map's item processor: check (and repair) one account; its gaps are its metrics."""
+    orgs = sessions.home_client("organizations")
+    ddb = sessions.home_client("dynamodb")
+    try:
+        item = inventory.get(ddb, cfg.inventory_table, account_id)
+        parents = orgs.list_parents(ChildId=account_id).get("Parents", [])
+        ou = str(parents[0]["Id"]) if parents else None
+        if cfg.is_protected_ou(ou):
+            assert ou is not None
+            cfn = sessions.home_client("cloudformation", cfg.home_region)
+            instances = _instances_of(cfn, cfg.baseline_stack_set, account_id)
+            report = reconcile_account(
+                account_id, ou, cfg, sessions, mode="repair", instances=instances, item=item, now=now
+            )
+        elif (ancestor := baseline.protected_ancestor(orgs, ou, cfg)) is not None and ou is not None:
+            report = nested_report(account_id, ou, "", ancestor)
+        elif item and item.get("state") in inventory.ACTIVE_STATES:
+            report = _offboard_drift(item, cfg, sessions, telemetry, "repair")
+        else:
+            report = AccountReport(account_id, None)
+    except Exception as exc:  # noqa: BLE001 - one account's failure is its gap, never the sweep's end
+        report = AccountReport(account_id, None)
+        report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
+        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
+    for gap in report.gaps:
+        telemetry.metric("DriftRepaired" if gap.repaired else "ProtectionGaps", 1, reason=gap.code)
+    return report
+
+
+def sweep_summary(
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    run_id: str,
+    started: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    """After the Map: the compliance report and the summary event, from the inventory table."""
+    reports = []
+    for item in _inventory_items(sessions, cfg, "repair"):
+        if item.get("state") not in inventory.ACTIVE_STATES:
+            continue
+        report = AccountReport(str(item["accountId"]), item.get("ouId"), str(item.get("accountName", "")))
+        for label in item.get("gaps") or []:
+            region, _, code = str(label).partition(":")
+            report.gaps.append(Gap(code, label, None if region == "global" else region))
+        report.pending = item.get("state") == inventory.PENDING
+        reports.append(report)
+    result = ReconcileResult(run_id, started, now, "repair", reports)
+    result.report_keys = write_compliance_report(result, cfg, sessions)
+    summary = result.summary()
+    telemetry.event("Reconcile Summary", summary)
+    logger.info("reconcile finished", extra=summary)
+    return summary
