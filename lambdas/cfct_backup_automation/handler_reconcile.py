@@ -1,8 +1,9 @@
 """Lambda entry point of `cfct-backup-reconcile` (EventBridge schedule).
 
-With `RECONCILE_SHARDS` > 1 the scheduled invocation fans out: it invokes itself asynchronously once
-per shard (`{"shard": [index, count]}`) and each shard sweeps the accounts whose ID modulo `count`
-is `index` (see docs/automation.md for the sizing).
+`{"step": "scope" | "batch" | "summary", ...}`: a state of the Step Functions sweep (`step`).
+Small organizations: with `RECONCILE_SHARDS` > 1 the scheduled invocation fans out: it invokes
+itself asynchronously once per shard (`{"shard": [index, count]}`) and each shard sweeps the
+accounts whose ID modulo `count` is `index` (see docs/automation.md for the sizing).
 """
 
 from __future__ import annotations
@@ -42,13 +43,10 @@ def step(event: dict[str, Any], runtime: Runtime) -> Any:
         return {
             "runId": f"{now.strftime('%Y%m%dT%H%M%SZ')}-sfn",
             "started": now.isoformat(),
-            "accounts": sweep.sweep_scope(runtime.cfg, runtime.sessions),
+            "batches": sweep.sweep_scope(runtime.cfg, runtime.sessions),
         }
-    if event["step"] == "account":
-        report = sweep.sweep_account(
-            str(event["accountId"]), runtime.cfg, runtime.sessions, runtime.telemetry, now=now
-        )
-        return {"accountId": report.account_id, "state": report.state}
+    if event["step"] == "batch":
+        return sweep.sweep_batch(event["batch"], runtime.cfg, runtime.sessions, runtime.telemetry, now=now)
     if event["step"] == "summary":
         started = datetime.fromisoformat(str(event["started"]))
         return sweep.sweep_summary(
@@ -59,7 +57,7 @@ def step(event: dict[str, Any], runtime: Runtime) -> Any:
             started=started,
             now=now,
         )
-    raise ValueError(f"unknown sweep step {event['step']!r} (scope, account, summary)")
+    raise ValueError(f"unknown sweep step {event['step']!r} (scope, batch, summary)")
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -543,20 +544,59 @@ def fan_out(lambda_client: Any, function_name: str, shards: int, run_at: str) ->
     return list(range(shards))
 
 
-# ---- Step Functions engine (org scale): one Distributed Map item per account -----------------------
-# templates/lifecycle-automation.yaml, SweepStateMachine: Scope -> Map(Account) -> Summary. The
-# per-account code is reconcile_account; the item processor's result is discarded (a Map result is
-# capped at 256 KiB) and the summary reads the inventory table, which each account check repairs.
+# ---- Step Functions engine (org scale): one Distributed Map item per batch of one OU's accounts ----
+# templates/lifecycle-automation.yaml, SweepStateMachine: Scope -> Map(Batch) -> Summary. An item is
+# {"ou", "accounts" (<= BATCH_SIZE IDs), "direct" (those a backup policy targets directly), "nested"
+# (the protected OU above an unprotected child OU)}: about 16 bytes per account, so 10,000 accounts
+# fit the 256 KiB state payload, and a batch reads its OU's effective policy once. The processor's
+# result is discarded (a Map result is capped at 256 KiB too); the summary reads the inventory
+# table, which each account check repairs.
+BATCH_SIZE = 20
+BATCH_THREADS = 4
 
 
-def sweep_scope(cfg: Config, sessions: SessionFactory) -> list[str]:
-    """The Map's items: every account in a protected OU or in a child OU under one (IDs only, so
-    about 16,000 accounts fit the 256 KiB state payload), plus inventory items still active."""
+def sweep_scope(cfg: Config, sessions: SessionFactory) -> list[dict[str, Any]]:
+    """The Map's items: batches of accounts per OU (in scope, nested, or recorded but gone)."""
     orgs = sessions.home_client("organizations")
-    found = set(in_scope_accounts(orgs, cfg)) | set(nested_accounts(orgs, cfg))
-    items = _inventory_items(sessions, cfg, "repair")
-    found |= {str(i["accountId"]) for i in items if i.get("state") in inventory.ACTIVE_STATES}
-    return sorted(found)
+    direct = PolicyIndex(orgs).direct
+    groups: dict[tuple[str | None, str | None], list[str]] = {}
+    scope = in_scope_accounts(orgs, cfg)
+    for account, (ou_id, _name) in scope.items():
+        groups.setdefault((ou_id, None), []).append(account)
+    nested = nested_accounts(orgs, cfg)
+    for account, (child, _name, above) in nested.items():
+        if account not in scope:
+            groups.setdefault((child, above), []).append(account)
+    for item in _inventory_items(sessions, cfg, "repair"):
+        account = str(item["accountId"])
+        if account not in scope and account not in nested and item.get("state") in inventory.ACTIVE_STATES:
+            groups.setdefault((None, None), []).append(account)
+    batches = []
+    for (group, protected_above), accounts in sorted(
+        groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
+    ):
+        accounts.sort()
+        for start in range(0, len(accounts), BATCH_SIZE):
+            chunk = accounts[start : start + BATCH_SIZE]
+            batch: dict[str, Any] = {"ou": group, "accounts": chunk}
+            if protected_above:
+                batch["nested"] = protected_above
+            if direct & set(chunk):
+                batch["direct"] = sorted(direct & set(chunk))
+            batches.append(batch)
+    return batches
+
+
+class _BatchPolicies(PolicyIndex):
+    """PolicyIndex for one batch: the directly targeted accounts come with the item (no listing)."""
+
+    def __init__(self, orgs: Any, direct: list[str]) -> None:  # no super().__init__: no listing
+        self.orgs = orgs
+        self.direct = set(direct)
+        self._by_ou = {}
+        self._lock = threading.Lock()
+        self._ou_locks = {}
+        self.calls = 0
 
 
 def _instances_of(cfn: Any, stack_set: str, account_id: str) -> set[tuple[str, str]] | None:
@@ -577,36 +617,55 @@ def _instances_of(cfn: Any, stack_set: str, account_id: str) -> set[tuple[str, s
     return pairs
 
 
-def sweep_account(
-    account_id: str, cfg: Config, sessions: SessionFactory, telemetry: Telemetry, *, now: datetime
-) -> AccountReport:
-    """The Map's item processor: check (and repair) one account; its gaps are its metrics."""
+def sweep_batch(
+    batch: dict[str, Any], cfg: Config, sessions: SessionFactory, telemetry: Telemetry, *, now: datetime
+) -> dict[str, Any]:
+    """The Map's item processor: check (and repair) the accounts of one batch; gaps are metrics."""
+    ou = batch.get("ou")
     orgs = sessions.home_client("organizations")
     ddb = sessions.home_client("dynamodb")
-    try:
-        item = inventory.get(ddb, cfg.inventory_table, account_id)
-        parents = orgs.list_parents(ChildId=account_id).get("Parents", [])
-        ou = str(parents[0]["Id"]) if parents else None
-        if cfg.is_protected_ou(ou):
-            assert ou is not None
-            cfn = sessions.home_client("cloudformation", cfg.home_region)
+    cfn = sessions.home_client("cloudformation", cfg.home_region)
+    policies = _BatchPolicies(orgs, list(batch.get("direct") or []))
+    destinations = DestinationCache(ttl=None)
+
+    def one(account_id: str) -> AccountReport:
+        try:
+            item = inventory.get(ddb, cfg.inventory_table, account_id)
+            if batch.get("nested") and ou:
+                return nested_report(account_id, ou, "", str(batch["nested"]))
+            if ou is None or not cfg.is_protected_ou(ou):
+                if item and item.get("state") in inventory.ACTIVE_STATES:
+                    return _offboard_drift(item, cfg, sessions, telemetry, "repair")
+                return AccountReport(account_id, None)
             instances = _instances_of(cfn, cfg.baseline_stack_set, account_id)
-            report = reconcile_account(
-                account_id, ou, cfg, sessions, mode="repair", instances=instances, item=item, now=now
+            return reconcile_account(
+                account_id,
+                ou,
+                cfg,
+                sessions,
+                mode="repair",
+                instances=instances,
+                item=item,
+                now=now,
+                policies=policies,
+                destinations=destinations,
             )
-        elif (ancestor := baseline.protected_ancestor(orgs, ou, cfg)) is not None and ou is not None:
-            report = nested_report(account_id, ou, "", ancestor)
-        elif item and item.get("state") in inventory.ACTIVE_STATES:
-            report = _offboard_drift(item, cfg, sessions, telemetry, "repair")
-        else:
-            report = AccountReport(account_id, None)
-    except Exception as exc:  # noqa: BLE001 - one account's failure is its gap, never the sweep's end
-        report = AccountReport(account_id, None)
-        report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
-        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
-    for gap in report.gaps:
-        telemetry.metric("DriftRepaired" if gap.repaired else "ProtectionGaps", 1, reason=gap.code)
-    return report
+        except Exception as exc:  # noqa: BLE001 - one account's failure is its gap, never the sweep's end
+            report = AccountReport(account_id, ou)
+            report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
+            report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
+            return report
+
+    with ThreadPoolExecutor(max_workers=BATCH_THREADS) as pool:
+        reports = list(pool.map(one, [str(a) for a in batch.get("accounts") or []]))
+    for report in reports:
+        for gap in report.gaps:
+            telemetry.metric("DriftRepaired" if gap.repaired else "ProtectionGaps", 1, reason=gap.code)
+    return {
+        "accounts": len(reports),
+        "protected": sum(1 for r in reports if r.state == inventory.PROTECTED),
+        "withGaps": sum(1 for r in reports if r.state == inventory.GAP),
+    }
 
 
 def sweep_summary(
