@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 DEFAULT_PREFIX = "/cfct-backup"
 AUTOMATION_ROLE_NAME = "cfct-backup-automation"
+# read-only role in members and role accounts that `cfct-backup audit` assumes (docs/conventions.md)
+AUDIT_ROLE_NAME = "cfct-backup-audit"
+# how long an in-scope account may wait for its member baseline before that is a failure
+DEFAULT_BASELINE_WAIT_SECONDS = 4 * 3600
 MEMBER_VAULT_NAME = "cfct-backup-vault"
 MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
 BUNKER_VAULT_NAME = "cfct-backup-bunker"
@@ -93,6 +97,10 @@ class Config:
     bunker_allowlist_mode: str = "org-paths"
     # CfCT stack set of the member baseline; reconcile reports missing instances when set.
     baseline_stack_set: str = ""
+    # CfCT's pipeline (`Custom-Control-Tower-CodePipeline`), started when an account enters scope
+    # without a Control Tower lifecycle event (MoveAccount); empty: never started
+    cfct_pipeline_name: str = ""
+    baseline_wait_seconds: int = DEFAULT_BASELINE_WAIT_SECONDS
     event_bus_name: str = "default"
     report_bucket_override: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -133,6 +141,15 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.strip().lower() in {"false", "0", "no"}:
         return False
     raise ConfigError(f"environment variable {name} must be true or false, not {raw!r}")
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ConfigError(f"environment variable {name} must be a positive number of seconds, not {raw!r}")
+    return int(raw)
 
 
 def read_parameters(ssm: SSMClient, prefix: str) -> dict[str, str]:
@@ -178,6 +195,8 @@ def config_from(parameters: Mapping[str, str], environ: Mapping[str, str], prefi
         bunker_vault_lock_required=_bool(environ, "BUNKER_VAULT_LOCK_REQUIRED", True),
         bunker_allowlist_mode=mode,
         baseline_stack_set=environ.get("BASELINE_STACK_SET_NAME", "").strip(),
+        cfct_pipeline_name=environ.get("CFCT_PIPELINE_NAME", "").strip(),
+        baseline_wait_seconds=_int(environ, "BASELINE_WAIT_SECONDS", DEFAULT_BASELINE_WAIT_SECONDS),
         event_bus_name=environ.get("EVENT_BUS_NAME", "").strip() or "default",
         report_bucket_override=environ.get("REPORT_BUCKET", "").strip(),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation import baseline, bunker, inventory
 from cfct_backup_automation.config import MEMBER_KEY_ALIAS, Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.events import IgnoredEvent, LifecycleEvent, parse_event
@@ -24,7 +24,7 @@ from cfct_backup_automation.protection import NOT_FOUND, Gap, account_gaps, chec
 from cfct_backup_automation.sessions import ACCESS_DENIED, RoleNotReady, SessionFactory, error_code
 from cfct_backup_automation.telemetry import Telemetry
 
-Action = Literal["enrolled", "offboarded", "ignored"]
+Action = Literal["enrolled", "offboarded", "ignored", "waiting", "failed"]
 
 
 @dataclass
@@ -356,10 +356,27 @@ def handle_event(
         event_id = event.get("id") if isinstance(event, dict) else None
         return ignore(telemetry, exc.reason, exc.message, event_id)
     logger.append_keys(account_id=ev.account_id, correlation_id=ev.correlation_id)
-    if ev.kind in ("CreateManagedAccount", "UpdateManagedAccount", "MoveAccount") and cfg.is_protected_ou(
-        ev.ou_id
-    ):
-        return enrol_account(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
+    if ev.kind == "BaselineInstance":
+        return baseline_event(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
+    entering = ev.kind in ("CreateManagedAccount", "UpdateManagedAccount", "MoveAccount")
+    if entering and cfg.is_protected_ou(ev.ou_id):
+        return wait_or_enrol(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
+    ancestor = (
+        baseline.protected_ancestor(sessions.home_client("organizations"), ev.ou_id, cfg)
+        if entering
+        else None
+    )
+    if ancestor is not None and ev.ou_id is not None:
+        return record_failure(
+            ev,
+            cfg,
+            sessions,
+            telemetry,
+            code=baseline.NESTED_OU,
+            message=baseline.nested_message(ev.ou_id, ancestor),
+            owner="cfct-pipeline",
+            now=now,
+        )
     ddb = sessions.home_client("dynamodb")
     item = inventory.get(ddb, cfg.inventory_table, ev.account_id)
     if item and item.get("state") in inventory.ACTIVE_STATES:
@@ -379,3 +396,221 @@ def handle_event(
         ev.event_id,
         ev.account_id,
     )
+
+
+def _stale(item: dict[str, Any], ev: LifecycleEvent) -> str | None:
+    last = item.get("lastEventTime")
+    if last and last > inventory.iso(ev.time):
+        return f"{ev.kind} of {ev.time} is older than the last event applied ({last})"
+    return None
+
+
+def _scope_fields(ev: LifecycleEvent, item: dict[str, Any]) -> dict[str, Any]:
+    entered = item.get("enteredScopeAt")
+    if not entered or item.get("state") in (None, inventory.OFFBOARDED):
+        entered = inventory.iso(ev.time)
+    fields: dict[str, Any] = {
+        "ouId": ev.ou_id,
+        "enteredScopeAt": entered,
+        "lastEventId": ev.event_id,
+        "lastEventTime": inventory.iso(ev.time),
+    }
+    if ev.account_name:
+        fields["accountName"] = ev.account_name
+    if ev.ou_name:
+        fields["ouName"] = ev.ou_name
+    return fields
+
+
+def wait_or_enrol(
+    ev: LifecycleEvent,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    now: datetime | None = None,
+    destinations: DestinationCache | None = None,
+    item: dict[str, Any] | None = None,
+) -> Outcome:
+    """Enrol when the member baseline is complete; else record the account PENDING (no error, no
+    alarm) and, for an account that arrived without a Control Tower event, start CfCT's pipeline."""
+    now = now or _now()
+    ddb = sessions.home_client("dynamodb")
+    if item is None:
+        item = inventory.get(ddb, cfg.inventory_table, ev.account_id) or {}
+    failed_regions = dict(item.get("baselineFailed") or {})
+    status = baseline.baseline_status(
+        sessions.home_client("cloudformation", cfg.home_region), cfg, ev.account_id, failed_regions
+    )
+    if status.state == "ready":
+        return enrol_account(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
+    if status.state == "failed":
+        return record_failure(
+            ev,
+            cfg,
+            sessions,
+            telemetry,
+            code=baseline.BASELINE_FAILED,
+            message=status.reason,
+            owner="cfct-pipeline",
+            now=now,
+        )
+    owner = f"{ev.event_id}/{uuid.uuid4()}"
+    item = inventory.acquire(ddb, cfg.inventory_table, ev.account_id, owner=owner, now=now, fields={})
+    stale = _stale(item, ev)
+    if stale:
+        inventory.release(ddb, cfg.inventory_table, ev.account_id, owner=owner, now=now, fields={})
+        return ignore(telemetry, "stale", stale, ev.event_id, ev.account_id)
+    fields = _scope_fields(ev, item)
+    waiting = item.get("waitingSince") if item.get("state") == inventory.PENDING else None
+    fields.update(state=inventory.PENDING, waitingSince=waiting or inventory.iso(ev.time), gaps=[])
+    fields["awaiting"] = status.reason
+    actions: list[str] = []
+    # No Control Tower event means no CfCT run is coming (CfCT re-runs on CreateManagedAccount /
+    # UpdateManagedAccount SUCCEEDED only): start it, once per wait.
+    if ev.kind == "MoveAccount" and (waiting is None or not item.get("pipelineStartedAt")):
+        try:
+            execution = baseline.start_pipeline(sessions.home_client("codepipeline"), cfg, ev.account_id)
+        except Exception as exc:
+            inventory.release(
+                ddb,
+                cfg.inventory_table,
+                ev.account_id,
+                owner=owner,
+                now=now,
+                fields={**fields, "lastError": f"{type(exc).__name__}: {exc}"},
+            )
+            raise
+        if execution is not None:
+            fields.update(pipelineStartedAt=inventory.iso(now), pipelineExecutionId=execution)
+            actions.append(f"pipeline-started:{cfg.cfct_pipeline_name}:{execution}")
+    inventory.release(
+        ddb, cfg.inventory_table, ev.account_id, owner=owner, now=now, fields=fields, remove=("lastError",)
+    )
+    logger.info(
+        "waiting for the member baseline", extra={"account_id": ev.account_id, "status": status.reason}
+    )
+    telemetry.metric("EnrolmentsWaiting", 1)
+    telemetry.event(
+        "Enrolment Waiting",
+        {"accountId": ev.account_id, "ouId": ev.ou_id, "awaiting": status.reason, "actions": actions},
+    )
+    return Outcome(
+        "waiting",
+        ev.account_id,
+        inventory.PENDING,
+        reason=baseline.AWAITING_BASELINE,
+        message=status.reason,
+        actions=actions,
+    )
+
+
+def record_failure(
+    ev: LifecycleEvent,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    code: str,
+    message: str,
+    owner: str,
+    now: datetime | None = None,
+    failed_regions: dict[str, str] | None = None,
+) -> Outcome:
+    """A real failure of an in-scope account: state GAP with a named gap, alarmed once."""
+    now = now or _now()
+    lease = f"{ev.event_id}/{uuid.uuid4()}"
+    ddb = sessions.home_client("dynamodb")
+    item = inventory.acquire(ddb, cfg.inventory_table, ev.account_id, owner=lease, now=now, fields={})
+    stale = _stale(item, ev)
+    if stale:
+        inventory.release(ddb, cfg.inventory_table, ev.account_id, owner=lease, now=now, fields={})
+        return ignore(telemetry, "stale", stale, ev.event_id, ev.account_id)
+    previous = list(item.get("gaps") or []) if item.get("state") == inventory.GAP else []
+    fields = _scope_fields(ev, item)
+    fields.update(state=inventory.GAP, gaps=[f"global:{code}"], lastError=message)
+    if failed_regions is not None:
+        fields["baselineFailed"] = failed_regions
+    inventory.release(ddb, cfg.inventory_table, ev.account_id, owner=lease, now=now, fields=fields)
+    baseline.alarm_once(
+        telemetry, previous, account_id=ev.account_id, ou_id=ev.ou_id, code=code, message=message, owner=owner
+    )
+    return Outcome("failed", ev.account_id, inventory.GAP, reason=code, message=message)
+
+
+def baseline_event(
+    ev: LifecycleEvent,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    now: datetime | None = None,
+    destinations: DestinationCache | None = None,
+) -> Outcome:
+    """A member baseline stack instance changed status: enrol, keep waiting, or record the failure."""
+    if not cfg.baseline_stack_set or ev.stack_set_name != cfg.baseline_stack_set:
+        return ignore(
+            telemetry,
+            "other-stack-set",
+            f"stack instance event of {ev.stack_set_name}, "
+            f"not the member baseline ({cfg.baseline_stack_set or 'unset'})",
+            ev.event_id,
+            ev.account_id,
+        )
+    if ev.instance_status not in baseline.FAILED_STATUSES and ev.instance_status != baseline.SUCCEEDED:
+        return ignore(
+            telemetry,
+            "in-progress",
+            f"stack instance {ev.account_id}/{ev.region} is {ev.instance_status}",
+            ev.event_id,
+            ev.account_id,
+        )
+    orgs = sessions.home_client("organizations")
+    parents = orgs.list_parents(ChildId=ev.account_id).get("Parents", [])
+    ou_id = str(parents[0]["Id"]) if parents else None
+    placed = LifecycleEvent(
+        kind=ev.kind,
+        event_id=ev.event_id,
+        account_id=ev.account_id,
+        time=ev.time,
+        ou_id=ou_id,
+        region=ev.region,
+        stack_set_name=ev.stack_set_name,
+        instance_status=ev.instance_status,
+        status_reason=ev.status_reason,
+    )
+    if not cfg.is_protected_ou(ou_id):
+        return ignore(
+            telemetry,
+            "out-of-scope",
+            f"baseline instance of {ev.account_id} in {ou_id}, not a protected OU",
+            ev.event_id,
+            ev.account_id,
+        )
+    ddb = sessions.home_client("dynamodb")
+    item = inventory.get(ddb, cfg.inventory_table, ev.account_id) or {}
+    failed = dict(item.get("baselineFailed") or {})
+    if ev.instance_status in baseline.FAILED_STATUSES:
+        failed[ev.region] = f"{ev.instance_status} {ev.status_reason}".strip()
+        message = (
+            f"member baseline stack instance in {ev.region} {failed[ev.region]}: "
+            "fix it and re-run the CfCT pipeline"
+        )
+        return record_failure(
+            placed,
+            cfg,
+            sessions,
+            telemetry,
+            code=baseline.BASELINE_FAILED,
+            message=message,
+            owner="cfct-pipeline",
+            now=now,
+            failed_regions=failed,
+        )
+    if ev.region in failed:
+        failed.pop(ev.region)
+        item["baselineFailed"] = failed
+        inventory.put(
+            ddb, cfg.inventory_table, {**item, "accountId": ev.account_id, "baselineFailed": failed}
+        )
+    return wait_or_enrol(placed, cfg, sessions, telemetry, now=now, destinations=destinations, item=item)

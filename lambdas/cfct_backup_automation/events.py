@@ -11,6 +11,12 @@ Two families:
   `AWS API Call via CloudTrail`, `detail.eventName` MoveAccount (requestParameters accountId,
   sourceParentId, destinationParentId), RemoveAccountFromOrganization and CloseAccount
   (requestParameters accountId).
+* CloudFormation StackSet events (the "baseline ready" signal): source `aws.cloudformation`,
+  detail-type `CloudFormation StackSet StackInstance Status Change`, delivered in the stack set's
+  administrator account and Region (CfCT's management account, home Region), with `stack-set-arn`,
+  `stack-id` (the instance's stack: account and Region) and `status-details.detailed-status`
+  (SUCCEEDED / FAILED / CANCELLED / ...) and `status-reason`.
+  https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/event-detail-stackset-stack-instance-status-change.html
 
 `parse_event` returns a `LifecycleEvent` or raises `IgnoredEvent` carrying a short stable `reason`
 (used as the metric dimension) and a human message.
@@ -32,12 +38,18 @@ Kind = Literal[
     "MoveAccount",
     "RemoveAccountFromOrganization",
     "CloseAccount",
+    "BaselineInstance",
 ]
 CONTROL_TOWER_EVENTS: dict[str, str] = {
     "CreateManagedAccount": "createManagedAccountStatus",
     "UpdateManagedAccount": "updateManagedAccountStatus",
 }
 ORGANIZATIONS_EVENTS = ("MoveAccount", "RemoveAccountFromOrganization", "CloseAccount")
+STACK_INSTANCE_DETAIL_TYPE = "CloudFormation StackSet StackInstance Status Change"
+# arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
+STACK_ID_RE = re.compile(r"^arn:[a-z-]+:cloudformation:([a-z0-9-]+):(\d{12}):stack/[^/]+/.+$")
+# arn:<partition>:cloudformation:<region>:<account>:stackset/<name>:<uuid>
+STACK_SET_ARN_RE = re.compile(r"^arn:[a-z-]+:cloudformation:[a-z0-9-]+:\d{12}:stackset/([^:/]+):.+$")
 
 
 class IgnoredEvent(Exception):
@@ -60,6 +72,11 @@ class LifecycleEvent:
     ou_id: str | None = None
     ou_name: str = ""
     source_parent_id: str | None = None
+    # BaselineInstance: the stack instance's Region, stack set, detailed status and its reason
+    region: str = ""
+    stack_set_name: str = ""
+    instance_status: str = ""
+    status_reason: str = ""
 
     @property
     def leaves_organization(self) -> bool:
@@ -171,4 +188,43 @@ def parse_event(event: Any) -> LifecycleEvent:
                 source_parent_id=src if isinstance(src, str) else None,
             )
         return LifecycleEvent(kind=name, event_id=event_id, account_id=account_id, time=when)
+    if source == "aws.cloudformation":
+        return _stack_instance_event(event, event_id, detail, when)
     raise IgnoredEvent("unknown-source", f"event source {source!r} is not handled by the enrolment function")
+
+
+def _stack_instance_event(
+    event: dict[str, Any], event_id: str, detail: dict[str, Any], when: datetime
+) -> LifecycleEvent:
+    if event.get("detail-type") != STACK_INSTANCE_DETAIL_TYPE:
+        raise IgnoredEvent(
+            "unknown-event",
+            f"CloudFormation event {event.get('detail-type')!r} is not a stack instance status change",
+        )
+    stack_id = detail.get("stack-id")
+    found = STACK_ID_RE.match(stack_id) if isinstance(stack_id, str) else None
+    if found is None:
+        raise IgnoredEvent(
+            "malformed", f"stack instance event {event_id} has no valid stack-id: {stack_id!r}"
+        )
+    arn = detail.get("stack-set-arn")
+    named = STACK_SET_ARN_RE.match(arn) if isinstance(arn, str) else None
+    if named is None:
+        raise IgnoredEvent(
+            "malformed", f"stack instance event {event_id} has no valid stack-set-arn: {arn!r}"
+        )
+    status = _get(detail, "status-details", "detailed-status")
+    if not isinstance(status, str) or not status:
+        raise IgnoredEvent(
+            "malformed", f"stack instance event {event_id} has no status-details.detailed-status"
+        )
+    return LifecycleEvent(
+        kind="BaselineInstance",
+        event_id=event_id,
+        account_id=found.group(2),
+        time=when,
+        region=found.group(1),
+        stack_set_name=named.group(1),
+        instance_status=status,
+        status_reason=str(_get(detail, "status-details", "status-reason") or ""),
+    )

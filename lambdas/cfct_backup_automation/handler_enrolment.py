@@ -27,7 +27,12 @@ def process(event: Any, runtime: Runtime) -> dict[str, Any]:
     from cfct_backup_automation.enrolment import handle_event  # noqa: PLC0415 - keeps import time low
 
     return handle_event(
-        event, runtime.cfg, runtime.sessions, runtime.telemetry, destinations=runtime.destinations
+        event,
+        runtime.cfg,
+        runtime.sessions,
+        runtime.telemetry,
+        destinations=runtime.destinations,
+        now=runtime.clock(),
     ).as_dict()
 
 

@@ -1,16 +1,20 @@
 """Lambda entry point of `cfct-backup-reconcile` (EventBridge schedule).
 
-With `RECONCILE_SHARDS` > 1 the scheduled invocation fans out: it invokes itself asynchronously once
-per shard (`{"shard": [index, count]}`) and each shard sweeps the accounts whose ID modulo `count`
-is `index` (see docs/automation.md for the sizing).
+`{"step": "scope" | "batch" | "summary", ...}`: a state of the Step Functions sweep (`step`).
+Small organizations: with `RECONCILE_SHARDS` > 1 the scheduled invocation fans out: it invokes
+itself asynchronously once per shard (`{"shard": [index, count]}`) and each shard sweeps the
+accounts whose ID modulo `count` is `index` (see docs/automation.md for the sizing).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cfct_backup_automation.log import logger
 from cfct_backup_automation.runtime_slot import RuntimeSlot
+
+if TYPE_CHECKING:
+    from cfct_backup_automation.runtime import Runtime
 
 SERVICE = "cfct-backup-reconcile"
 _slot = RuntimeSlot(SERVICE)
@@ -28,12 +32,43 @@ def _shard(event: Any) -> tuple[int, int] | None:
     return index, count
 
 
+def step(event: dict[str, Any], runtime: Runtime) -> Any:
+    """One state of the Step Functions sweep (templates/lifecycle-automation.yaml, SweepStateMachine)."""
+    from datetime import datetime  # noqa: PLC0415
+
+    from cfct_backup_automation import reconcile as sweep  # noqa: PLC0415 - import time
+
+    now = runtime.clock()
+    if event["step"] == "scope":
+        return {
+            "runId": f"{now.strftime('%Y%m%dT%H%M%SZ')}-sfn",
+            "started": now.isoformat(),
+            "batches": sweep.sweep_scope(runtime.cfg, runtime.sessions),
+        }
+    if event["step"] == "batch":
+        return sweep.sweep_batch(event["batch"], runtime.cfg, runtime.sessions, runtime.telemetry, now=now)
+    if event["step"] == "summary":
+        started = datetime.fromisoformat(str(event["started"]))
+        return sweep.sweep_summary(
+            runtime.cfg,
+            runtime.sessions,
+            runtime.telemetry,
+            run_id=str(event["runId"]),
+            started=started,
+            now=now,
+        )
+    raise ValueError(f"unknown sweep step {event['step']!r} (scope, batch, summary)")
+
+
 def handler(event: Any, context: Any) -> dict[str, Any]:
     from cfct_backup_automation.reconcile import fan_out, reconcile  # noqa: PLC0415 - import time
 
     logger.clear_state()
     logger.set_correlation_id(event.get("id") if isinstance(event, dict) else None)
     runtime = get_runtime()
+    if isinstance(event, dict) and "step" in event:
+        out: dict[str, Any] = step(event, runtime)
+        return out
     env = runtime.environ
     shards = int(env.get("RECONCILE_SHARDS", "1") or 1)
     shard = _shard(event)
@@ -48,5 +83,6 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         telemetry=runtime.telemetry,
         max_workers=int(env.get("RECONCILE_CONCURRENCY", "32") or 32),
         shard=shard or (0, 1),
+        now=runtime.clock,
     )
     return result.summary()

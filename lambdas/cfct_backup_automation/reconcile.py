@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation import baseline, bunker, inventory
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
@@ -63,6 +64,7 @@ class AccountReport:
     account_name: str = ""
     gaps: list[Gap] = field(default_factory=list)
     error: str | None = None
+    pending: bool = False  # waiting for its member baseline, within BASELINE_WAIT_SECONDS
 
     @property
     def open_gaps(self) -> list[Gap]:
@@ -76,6 +78,8 @@ class AccountReport:
     def state(self) -> str:
         if self.ou_id is None:
             return inventory.OFFBOARDED
+        if self.pending and not self.open_gaps:
+            return inventory.PENDING
         return inventory.PROTECTED if not self.open_gaps else inventory.GAP
 
     def as_dict(self) -> dict[str, Any]:
@@ -161,6 +165,50 @@ def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
     return found
 
 
+def nested_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str, str]]:
+    """account ID -> (OU ID, name, protected ancestor OU) for every ACTIVE account in a child OU (at
+    any depth) of a protected OU that is not itself protected: it inherits the backup policies, CfCT
+    does not give it the member baseline."""
+    found: dict[str, tuple[str, str, str]] = {}
+    ous = orgs.get_paginator("list_organizational_units_for_parent")
+    accounts = orgs.get_paginator("list_accounts_for_parent")
+    for top in cfg.protected_ou_ids:
+        todo = [top]
+        while todo:
+            parent = todo.pop()
+            for page in ous.paginate(ParentId=parent):
+                for ou in page.get("OrganizationalUnits", []):
+                    child = str(ou["Id"])
+                    if cfg.is_protected_ou(child):
+                        continue  # listed itself: swept as in scope (its children are checked from there)
+                    todo.append(child)
+                    for acct_page in accounts.paginate(ParentId=child):
+                        for acct in acct_page.get("Accounts", []):
+                            if acct.get("State", acct.get("Status", "ACTIVE")) == "ACTIVE":
+                                found[acct["Id"]] = (child, acct.get("Name", ""), top)
+    return found
+
+
+def nested_report(account_id: str, ou_id: str, name: str, ancestor: str) -> AccountReport:
+    report = AccountReport(account_id, ou_id, name)
+    report.gaps.append(
+        Gap(
+            baseline.NESTED_OU,
+            f"{account_id}: {baseline.nested_message(ou_id, ancestor)}",
+            None,
+            "cfct-pipeline",
+        )
+    )
+    return report
+
+
+def _waiting_seconds(item: dict[str, Any] | None, now: datetime) -> float | None:
+    """How long the account has been waiting for its baseline (None: not waiting)."""
+    if not item or item.get("state") != inventory.PENDING or not item.get("waitingSince"):
+        return None
+    return baseline.iso_age(str(item["waitingSince"]), now)
+
+
 def stack_instances(cfn: Any, stack_set: str) -> set[tuple[str, str]] | None:
     """(account, Region) pairs with a CURRENT instance of the member baseline stack set."""
     if not stack_set:
@@ -204,6 +252,32 @@ def reconcile_account(
     now = now or datetime.now(UTC)
     report = AccountReport(account_id, ou_id, name)
     try:
+        waited = _waiting_seconds(item, now)
+        incomplete = instances is not None and any(
+            (account_id, r) not in instances for r in cfg.governed_regions
+        )
+        if waited is not None and incomplete:
+            if waited < cfg.baseline_wait_seconds:
+                report.pending = True  # a normal vend still waiting for CfCT: not a gap yet
+                return report
+            report.gaps.append(
+                Gap(
+                    baseline.BASELINE_TIMEOUT,
+                    f"waiting {waited / 3600:.1f} h for the member baseline "
+                    f"(limit {cfg.baseline_wait_seconds / 3600:.1f} h): {RERUN}",
+                    None,
+                    "cfct-pipeline",
+                )
+            )
+        for region, reason in sorted(((item or {}).get("baselineFailed") or {}).items()):
+            report.gaps.append(
+                Gap(
+                    baseline.BASELINE_FAILED,
+                    f"member baseline stack instance {reason}: {RERUN}",
+                    region,
+                    "cfct-pipeline",
+                )
+            )
         if instances is not None:
             for region in cfg.governed_regions:
                 if (account_id, region) not in instances:
@@ -234,9 +308,10 @@ def reconcile_account(
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)
-    except ClientError as exc:
-        report.error = f"{error_code(exc)}: {exc}"
-        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {exc}", None))
+    except Exception as exc:  # noqa: BLE001 - one account's failure is its gap, never the sweep's end
+        report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
+        report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
+        logger.warning("account check failed", extra={"account_id": account_id, "error": report.error})
     finally:
         sessions.forget(account_id)
     return report
@@ -392,6 +467,7 @@ def reconcile(
                 item=items.get(account_id),
                 policies=policies,
                 destinations=destinations,
+                now=started,
             )
             rep.gaps.extend(validation.gaps(account_id))
             if progress is not None:
@@ -400,8 +476,16 @@ def reconcile(
 
         with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
             reports = list(pool.map(one, sorted(scope)))
+        nested = {
+            a: v for a, v in nested_accounts(orgs, cfg).items() if in_shard(a, shard) and a not in scope
+        }
+        reports.extend(nested_report(a, *nested[a]) for a in sorted(nested))
         for account_id, item in sorted(items.items()):
-            if account_id not in scope and item.get("state") in inventory.ACTIVE_STATES:
+            if (
+                account_id not in scope
+                and account_id not in nested
+                and item.get("state") in inventory.ACTIVE_STATES
+            ):
                 reports.append(_offboard_drift(item, cfg, sessions, telemetry, mode))
     finally:
         sessions.on_client = previous_hook
@@ -461,3 +545,155 @@ def fan_out(lambda_client: Any, function_name: str, shards: int, run_at: str) ->
             Payload=json.dumps({"shard": [index, shards], "time": run_at}).encode(),
         )
     return list(range(shards))
+
+
+# ---- Step Functions engine (org scale): one Distributed Map item per batch of one OU's accounts ----
+# templates/lifecycle-automation.yaml, SweepStateMachine: Scope -> Map(Batch) -> Summary. An item is
+# {"ou", "accounts" (<= BATCH_SIZE IDs), "direct" (those a backup policy targets directly), "nested"
+# (the protected OU above an unprotected child OU)}: about 16 bytes per account, so 10,000 accounts
+# fit the 256 KiB state payload, and a batch reads its OU's effective policy once. The processor's
+# result is discarded (a Map result is capped at 256 KiB too); the summary reads the inventory
+# table, which each account check repairs.
+BATCH_SIZE = 20
+BATCH_THREADS = 4
+
+
+def sweep_scope(cfg: Config, sessions: SessionFactory) -> list[dict[str, Any]]:
+    """The Map's items: batches of accounts per OU (in scope, nested, or recorded but gone)."""
+    orgs = sessions.home_client("organizations")
+    direct = PolicyIndex(orgs).direct
+    groups: dict[tuple[str | None, str | None], list[str]] = {}
+    scope = in_scope_accounts(orgs, cfg)
+    for account, (ou_id, _name) in scope.items():
+        groups.setdefault((ou_id, None), []).append(account)
+    nested = nested_accounts(orgs, cfg)
+    for account, (child, _name, above) in nested.items():
+        if account not in scope:
+            groups.setdefault((child, above), []).append(account)
+    for item in _inventory_items(sessions, cfg, "repair"):
+        account = str(item["accountId"])
+        if account not in scope and account not in nested and item.get("state") in inventory.ACTIVE_STATES:
+            groups.setdefault((None, None), []).append(account)
+    batches = []
+    for (group, protected_above), accounts in sorted(
+        groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
+    ):
+        accounts.sort()
+        for start in range(0, len(accounts), BATCH_SIZE):
+            chunk = accounts[start : start + BATCH_SIZE]
+            batch: dict[str, Any] = {"ou": group, "accounts": chunk}
+            if protected_above:
+                batch["nested"] = protected_above
+            if direct & set(chunk):
+                batch["direct"] = sorted(direct & set(chunk))
+            batches.append(batch)
+    return batches
+
+
+class _BatchPolicies(PolicyIndex):
+    """PolicyIndex for one batch: the directly targeted accounts come with the item (no listing)."""
+
+    def __init__(self, orgs: Any, direct: list[str]) -> None:  # no super().__init__: no listing
+        self.orgs = orgs
+        self.direct = set(direct)
+        self._by_ou = {}
+        self._lock = threading.Lock()
+        self._ou_locks = {}
+        self.calls = 0
+
+
+def _instances_of(cfn: Any, stack_set: str, account_id: str) -> set[tuple[str, str]] | None:
+    if not stack_set:
+        return None
+    pairs: set[tuple[str, str]] = set()
+    try:
+        pages = cfn.get_paginator("list_stack_instances").paginate(
+            StackSetName=stack_set, StackInstanceAccount=account_id
+        )
+        for page in pages:
+            for inst in page.get("Summaries", []):
+                if inst.get("Account") == account_id and inst.get("Status", "CURRENT") != "INOPERABLE":
+                    pairs.add((account_id, inst["Region"]))
+    except ClientError as exc:
+        if error_code(exc) != "StackSetNotFoundException":
+            raise
+    return pairs
+
+
+def sweep_batch(
+    batch: dict[str, Any], cfg: Config, sessions: SessionFactory, telemetry: Telemetry, *, now: datetime
+) -> dict[str, Any]:
+    """The Map's item processor: check (and repair) the accounts of one batch; gaps are metrics."""
+    ou = batch.get("ou")
+    orgs = sessions.home_client("organizations")
+    ddb = sessions.home_client("dynamodb")
+    cfn = sessions.home_client("cloudformation", cfg.home_region)
+    policies = _BatchPolicies(orgs, list(batch.get("direct") or []))
+    destinations = DestinationCache(ttl=None)
+
+    def one(account_id: str) -> AccountReport:
+        try:
+            item = inventory.get(ddb, cfg.inventory_table, account_id)
+            if batch.get("nested") and ou:
+                return nested_report(account_id, ou, "", str(batch["nested"]))
+            if ou is None or not cfg.is_protected_ou(ou):
+                if item and item.get("state") in inventory.ACTIVE_STATES:
+                    return _offboard_drift(item, cfg, sessions, telemetry, "repair")
+                return AccountReport(account_id, None)
+            instances = _instances_of(cfn, cfg.baseline_stack_set, account_id)
+            return reconcile_account(
+                account_id,
+                ou,
+                cfg,
+                sessions,
+                mode="repair",
+                instances=instances,
+                item=item,
+                now=now,
+                policies=policies,
+                destinations=destinations,
+            )
+        except Exception as exc:  # noqa: BLE001 - one account's failure is its gap, never the sweep's end
+            report = AccountReport(account_id, ou)
+            report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
+            report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
+            return report
+
+    with ThreadPoolExecutor(max_workers=BATCH_THREADS) as pool:
+        reports = list(pool.map(one, [str(a) for a in batch.get("accounts") or []]))
+    for report in reports:
+        for gap in report.gaps:
+            telemetry.metric("DriftRepaired" if gap.repaired else "ProtectionGaps", 1, reason=gap.code)
+    return {
+        "accounts": len(reports),
+        "protected": sum(1 for r in reports if r.state == inventory.PROTECTED),
+        "withGaps": sum(1 for r in reports if r.state == inventory.GAP),
+    }
+
+
+def sweep_summary(
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    run_id: str,
+    started: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    """After the Map: the compliance report and the summary event, from the inventory table."""
+    reports = []
+    for item in _inventory_items(sessions, cfg, "repair"):
+        if item.get("state") not in inventory.ACTIVE_STATES:
+            continue
+        report = AccountReport(str(item["accountId"]), item.get("ouId"), str(item.get("accountName", "")))
+        for label in item.get("gaps") or []:
+            region, _, code = str(label).partition(":")
+            report.gaps.append(Gap(code, label, None if region == "global" else region))
+        report.pending = item.get("state") == inventory.PENDING
+        reports.append(report)
+    result = ReconcileResult(run_id, started, now, "repair", reports)
+    result.report_keys = write_compliance_report(result, cfg, sessions)
+    summary = result.summary()
+    telemetry.event("Reconcile Summary", summary)
+    logger.info("reconcile finished", extra=summary)
+    return summary

@@ -27,6 +27,7 @@ class RuntimeSlot:
 
             self.state["runtime"] = build_runtime(service=self.service)
         runtime: Runtime = self.state["runtime"]
+        runtime.refresh()  # warm: re-read the configuration once powertools' max_age has passed
         return runtime
 
     def set(self, runtime: Runtime | None) -> None:

@@ -227,6 +227,10 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
                 )
             params[name] = ("String", account_id)
     params[AIR_GAPPED_PARAMETER] = ("String", "true" if org.air_gapped_vault else "false")
+    # who may assume cfct-backup-audit: the management account by default (its IAM policies then
+    # decide); set role ARNs here for least privilege (docs/conventions.md)
+    management = params[ROLE_PARAMETER["management"]][1]
+    params["/cfct-backup/audit/principal-arns"] = ("StringList", f"arn:aws:iam::{management}:root")
     protected = org.protected_paths
     if protected:
         params["/cfct-backup/protected-ous/paths"] = ("StringList", ",".join(protected))

@@ -103,11 +103,16 @@ class Org:
                 os.environ["MOTO_ACCOUNT_ID"] = old
 
     def deploy_role(self, account_id: str) -> None:
+        """The member baseline's roles: cfct-backup-automation and the read-only cfct-backup-audit."""
+        for name in ("cfct-backup-automation", "cfct-backup-audit"):
+            self._role(account_id, name)
+
+    def _role(self, account_id: str, name: str) -> None:
         with self.as_account(account_id):
             iam = boto3.client("iam", HOME)
             with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
                 iam.create_role(
-                    RoleName="cfct-backup-automation",
+                    RoleName=name,
                     AssumeRolePolicyDocument=json.dumps(
                         {
                             "Version": "2012-10-17",

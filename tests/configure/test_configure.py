@@ -31,6 +31,7 @@ EXPECTED = {
     "/cfct-backup/protected-ous/org-paths",
     "/cfct-backup/alert-email",
     "/cfct-backup/bunker/air-gapped-vault",  # written always: "false" unless air_gapped_vault is on
+    "/cfct-backup/audit/principal-arns",  # cfct-backup-audit trust (lifecycle branch)
 }
 
 
@@ -84,6 +85,7 @@ def test_writes_exactly_the_parameters_with_the_real_ids_and_nested_org_paths(bu
         "/cfct-backup/protected-ous/paths",
         "/cfct-backup/protected-ous/ids",
         "/cfct-backup/protected-ous/org-paths",
+        "/cfct-backup/audit/principal-arns",
     }
     lines = [
         line for line in out.splitlines() if line.split(" ", 1)[0] in ("created", "updated", "unchanged")
@@ -102,7 +104,7 @@ def test_second_run_changes_nothing(built: Built, org_file, capsys):
     assert {name: p["Version"] for name, p in parameters().items()} == first
     assert out.count("unchanged ") == len(EXPECTED)
     assert "created" not in out and "updated" not in out
-    assert "0 of 15 parameters changed" in out
+    assert f"0 of {len(EXPECTED)} parameters changed" in out
 
 
 def test_a_changed_description_updates_only_what_differs(built: Built, org_file, capsys):
@@ -130,7 +132,7 @@ def test_dry_run_writes_nothing_but_says_what_it_would(built: Built, org_file, c
     out = capsys.readouterr().out
     assert parameters() == {}
     assert out.count("created ") == len(EXPECTED)
-    assert "dry run: nothing was written (15 of 15 would change)" in out
+    assert f"dry run: nothing was written ({len(EXPECTED)} of {len(EXPECTED)} would change)" in out
 
     # after a real run, a dry run against a changed description shows the update and writes nothing
     assert configure(org_file) == 0

@@ -123,6 +123,7 @@ def test_report_json_is_the_documented_schema(default_run):
         "central",
         "timings_seconds",
         "restores",
+        "timeline",  # simulation/timeline.py: pipeline runs, DLQ, alarms
     }
     account = data["accounts"][0]
     for key in (

@@ -1,7 +1,8 @@
 """`cfct-backup audit`: the reconcile sweep, read-only, against a real organization.
 
 Runs with the caller's credentials in the management account (home Region): reads the
-`/cfct-backup/...` SSM configuration, assumes `cfct-backup-automation` in every in-scope account and
+`/cfct-backup/...` SSM configuration, assumes the read-only `cfct-backup-audit` role (member baseline;
+trusted by the principals in SSM `/cfct-backup/audit/principal-arns`) in every in-scope account and
 reports, per account and Region, what is missing and who must act. Nothing is written in AWS.
 """
 
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--config-prefix", default="/cfct-backup", help="SSM parameter prefix of the configuration"
     )
     parser.add_argument(
-        "--role-name", default=None, help="role to assume in the accounts (default: cfct-backup-automation)"
+        "--role-name", default=None, help="role to assume in the accounts (default: cfct-backup-audit)"
     )
     parser.add_argument(
         "--inventory-table", default=None, help="inventory table (default: cfct-backup-inventory)"
@@ -40,7 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _environ(args: argparse.Namespace) -> dict[str, str]:
+    from cfct_backup_automation.config import AUDIT_ROLE_NAME  # noqa: PLC0415
+
     env = {
+        "AUTOMATION_ROLE_NAME": AUDIT_ROLE_NAME,
         "CONFIG_PARAMETER_PREFIX": args.config_prefix,
         "EXPECTED_BACKUP_PLANS": args.expected_plans,
         "BASELINE_STACK_SET_NAME": args.baseline_stack_set,

@@ -26,6 +26,7 @@ from cfct_backup.backup_policy import backup_plans, effective_policy
 from cfct_backup.cfct.cfn import Evaluator, Unresolvable, load_template
 from cfct_backup.cfct.interpreter import ACCOUNT_ID, ALFRED, STACK_SET_PREFIX
 from cfct_backup.cfct.manifest import Manifest, ManifestResource
+from cfct_backup.nested_ous import nested_accounts, nested_message
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
 
 MANAGED_SCP = "FullAWSAccess"
@@ -220,6 +221,9 @@ class Planner:
                     backup.extend(self.backup_policies(resource, regions))
         for account in self.members():
             self.effective(accounts[account.name], account, backup)
+        for account, ancestor in nested_accounts(self.org):  # inherits plans, gets no baseline
+            accounts[account.name].problems.append(nested_message(account, ancestor))
+            self.problems.append(nested_message(account, ancestor))
         for a in accounts.values():
             a.scps = sorted({MANAGED_SCP, *a.scps})
             a.rcps = sorted({MANAGED_RCP, *a.rcps})

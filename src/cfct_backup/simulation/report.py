@@ -90,6 +90,7 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
     central: list[CentralCheck] = field(default_factory=list)  # role accounts (simulation.central)
     restores: dict[str, Any] = field(default_factory=dict)  # recovery drill (simulation.recovery)
+    timeline: dict[str, Any] = field(default_factory=dict)  # simulation.timeline: per account + alarms
 
     @property
     def central_gaps(self) -> list[CentralCheck]:
@@ -121,7 +122,10 @@ class Report:
                 "home_region": self.home_region,
                 "governed_regions": self.governed_regions,
             },
-            "accounts": [asdict(a) for a in self.accounts],
+            "accounts": [
+                {**asdict(a), **self.timeline.get("accounts", {}).get(a.id, {})} for a in self.accounts
+            ],
+            "timeline": {k: v for k, v in self.timeline.items() if k != "accounts"},
             "findings": [asdict(f) for f in self.findings],
             "events": [asdict(e) for e in self.events],
             "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],

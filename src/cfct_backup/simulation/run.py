@@ -4,8 +4,9 @@
 2. stage the Lambda artifact where `publish` would, and route custom resources to their handler;
 3. deploy the package the way CfCT does (`cfct.interpreter`);
 4. vend an account into a protected OU (or, for each event file, create the account it names in
-   the OU it names), then re-run the pipeline as Control Tower's lifecycle trigger does;
-5. deliver each lifecycle event to the real enrolment handler, then run a reconcile;
+   the OU it names);
+5. deliver each lifecycle event to the real enrolment handler on the simulated clock, run CfCT's
+   pipeline when it would run and deliver its stack instance events, then a reconcile (timeline.py);
 6. read back every account and print the protection report.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from cfct_backup.cfct.interpreter import ClientFactory, DeploymentResult, Finding, Interpreter
 from cfct_backup.cfct.manifest import ManifestError, load_manifest
 from cfct_backup.organization import Account, Organization, OrganizationIds
-from cfct_backup.simulation import automation, landing_zone, recovery
+from cfct_backup.simulation import automation, landing_zone, recovery, timeline
 from cfct_backup.simulation.central import inspect_central
 from cfct_backup.simulation.report import EventOutcome, Report, inspect_account
 
@@ -280,27 +281,21 @@ class Simulation:
                 self.progress(
                     f"  Account Factory: {vend.name} ({ids.accounts[vend.name]}) vended into {vend.ou}"
                 )
-            self.progress("[4/6] lifecycle trigger: re-running the CfCT pipeline for new accounts")
-            result = interpreter.deploy(changes_only=True)
+            self.progress(
+                "[4/6] lifecycle events on the simulated clock; CfCT's pipeline runs when triggered"
+            )
+            line = timeline.Timeline(interpreter, session, self.progress)
+            outcomes = line.run([(d.file, d.account_id, d.event) for d in deliveries])
+            for outcome in outcomes:
+                if "DLQ" in outcome.outcome or outcome.file == "(reconcile)":
+                    self.finding("error", "enrolment", outcome.outcome)
+            result = line.last_result or result
             self.merge(result)
-            self.step("vend", "  pipeline re-run done")
-
-            self.progress("[5/6] delivering lifecycle events to the enrolment handler, then reconcile")
-            outcomes: list[EventOutcome] = []
-            for delivery in deliveries:
-                invocation = automation.deliver_event(delivery.event)
-                text = _describe(invocation.result) if invocation.ok else invocation.error
-                outcomes.append(EventOutcome(delivery.file, delivery.account_id or "?", text))
-                self.progress(f"  {delivery.file}: {text}")
-                if not invocation.ok:
-                    self.finding("error", "enrolment", invocation.error)
-            reconcile = automation.run_reconcile(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-            self.progress(f"  reconcile: {_describe(reconcile.result) if reconcile.ok else reconcile.error}")
-            if not reconcile.ok:
-                self.finding("error", "reconcile", reconcile.error)
+            self.step("vend", "[5/6] events delivered, pipeline runs done, reconcile run")
             self.step("automation", "[6/6] reading back every account")
             report = self.report(org, ids, clients, result, outcomes)
             report.restores = recovery.run_drill(clients, org, ids)  # docs/recovery.md
+            report.timeline = line.summary(timeline.inventory_items())
             self.step("inspect", "  done")
             if self.inside is not None:
                 self.inside(clients, org, ids, report)
@@ -349,16 +344,6 @@ class Simulation:
             events=outcomes,
             central=inspect_central(clients, org, ids),
         )
-
-
-def _describe(result: Any) -> str:
-    if isinstance(result, Mapping):
-        keys = ("action", "state", "reason", "message")
-        parts = [f"{k}={result[k]}" for k in keys if result.get(k)]
-        if not parts:  # a summary: its counts
-            parts = [f"{k}={v}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool)]
-        return ", ".join(parts) or json.dumps(result, default=str)[:200]
-    return str(result)[:200]
 
 
 def load_events(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:

@@ -586,6 +586,10 @@ def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) 
     problems.extend(dir_problems)
     lint_targets: list[Path] = list(all_templates)
     policy_files: list[tuple[Path, str]] = []
+    if org_info is not None and org is not None:  # accounts that would inherit plans without a baseline
+        from cfct_backup.nested_ous import nested_problems  # noqa: PLC0415 - only with --org
+
+        problems.extend(nested_problems(org_info.org, str(org)))
     if manifest is not None:
         problems.extend(_target_checks(manifest, org_info, where))
         problems.extend(_scp_counts(manifest, where))
