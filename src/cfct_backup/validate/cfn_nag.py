@@ -107,10 +107,10 @@ class Statement:
 
     @property
     def allow(self) -> bool:
-        return self.effect == "Allow"
+        return bool(self.effect == "Allow")
 
     def wildcard_actions(self) -> list[Any]:
-        return [a for a in self.actions if str(a) == "*" or re.match(r"^.+:\*$", str(a))]
+        return [a for a in self.actions if str(a) == "*" or re.match(r"^.+:\*$", str(a)) is not None]
 
 
 def _statements(document: Any) -> list[Statement]:
@@ -172,9 +172,7 @@ def _role_policies(resource: Resource) -> list[list[Statement]]:
     if not isinstance(policies, list):
         raise Fatal(f"{resource.logical_id}: Policies is not a list")
     return [
-        _statements(p.get("PolicyDocument"))
-        for p in policies
-        if isinstance(p, dict) and "PolicyName" in p
+        _statements(p.get("PolicyDocument")) for p in policies if isinstance(p, dict) and "PolicyName" in p
     ]
 
 
@@ -424,5 +422,7 @@ def scan_text(text: str) -> list[Violation]:
 
 def unmodelled_types(template: Mapping[str, Any]) -> list[str]:
     raw = template.get("Resources")
-    types = {str(b.get("Type")) for b in raw.values() if isinstance(b, dict)} if isinstance(raw, dict) else set()
+    types = (
+        {str(b.get("Type")) for b in raw.values() if isinstance(b, dict)} if isinstance(raw, dict) else set()
+    )
     return sorted(t for t in types if t.startswith(UNMODELLED_TYPE_PREFIXES))
