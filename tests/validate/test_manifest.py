@@ -230,3 +230,14 @@ def test_quoted_version_is_one_line_naming_cfct_schema() -> None:
     assert len(problems) == 1
     assert "quoted version" in problems[0].message
     assert "build stage" in problems[0].message
+
+
+def test_an_unquoted_account_id_is_modelled_as_cfct_reads_it() -> None:
+    # YAML 1.1 reads 012345670123 as octal; CfCT's yorm String makes '1402433619' of it, which is no
+    # account ID and no account name: the interpreter must not target 012345670123
+    manifest, _ = parse_manifest(GOOD.replace("'012345678912'", "012345670123"), "m.yaml")
+    assert manifest is not None
+    assert manifest.resources[0].accounts[0] == "1402433619"
+    manifest, _ = parse_manifest(GOOD.replace("'012345678912'", "123456789012"), "m.yaml")
+    assert manifest is not None
+    assert manifest.resources[0].accounts[0] == "123456789012"

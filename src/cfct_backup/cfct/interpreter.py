@@ -74,6 +74,18 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 Level = Literal["error", "warning"]
 
+# What this model of CfCT does not reproduce (printed by every simulation): each is a place where a
+# green simulation proves less than a real pipeline run.
+CFCT_LENIENCIES: tuple[str, ...] = (
+    "CfCT build stage: `aws cloudformation validate-template` is not run (cfn-lint stands in for it in"
+    " `validate`); cfn_nag is modelled for the F-rules of the resource types this package uses only",
+    "CfCT stack sets: the permissions of AWSControlTowerExecution are not evaluated against what each"
+    " template creates (only that the role exists and trusts the caller's account)",
+    "CfCT stack sets: an existing stack set whose template or parameters changed is not updated"
+    " (moto's update_stack_set does not redeploy); CfCT's PARALLEL execution mode is not modelled",
+    "CfCT S3/HTTPS resource_file and parameter_file locations are not fetched",
+)
+
 
 @dataclass(frozen=True)
 class Finding:

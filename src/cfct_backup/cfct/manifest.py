@@ -260,7 +260,9 @@ def _account(node: yaml.Node, ctx: _Ctx, where: str) -> str | None:
                 "MAN010",
                 f"{where}: account ID {raw} is not quoted; YAML reads it as a number. Quote it: '{raw}'",
             )
-        return raw
+        # what CfCT then works with: its yorm String attribute turns the number into str(number)
+        # (an octal 012345670123 becomes '1402433619', no account ID, so a name that matches nothing)
+        return str(_plain(node))
     if node.tag != _STR_TAG:
         ctx.add(node, "MAN005", f"{where}: {raw!r} is {_kind(node)}, not an account ID or name")
         return None

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cfct_backup.cfct.interpreter import (
+    CFCT_LENIENCIES,
     ClientFactory,
     DeploymentResult,
     Finding,
@@ -273,6 +274,8 @@ class Simulation:
             self.progress(f"[3/6] deploying {len(manifest.resources)} manifest resources as CfCT does")
             result = interpreter.deploy()
             self.merge(result)
+            for leniency in CFCT_LENIENCIES:
+                self.progress(f"  leniency: {leniency}")
             self.step("deploy", "  package deployed")
 
             org_client = session.client("organizations")
