@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cfct_backup.cfct.interpreter import Interpreter
+from cfct_backup.cfct.interpreter import Interpreter, StackSetResult, operation_failed
 from cfct_backup.cfct.manifest import load_manifest, parse_manifest
 from cfct_backup.organization import Account, load_organization
 from cfct_backup.simulation import landing_zone
@@ -290,3 +290,32 @@ def test_plan_matches_what_was_deployed(lz):
     ]
     assert prod.plans == {"us-east-1": ["mini-daily"], "us-west-2": ["mini-daily"]}
     assert next(a for a in plan.accounts if a.name == "Playground").plans == {}
+
+
+@pytest.mark.parametrize(
+    ("accounts", "failed", "enforce", "fails"),
+    [
+        (10, 1, False, False),  # 10 % of 10 accounts: one failure tolerated, CfCT goes on silently
+        (10, 2, False, True),
+        (9, 1, False, True),  # 10 % of 9 rounds down to 0
+        (1, 1, False, True),
+        (10, 1, True, True),  # EnforceSuccessfulStackInstances=true: any failure fails
+        (10, 0, True, False),
+    ],
+)
+def test_a_stack_set_fails_as_cloudformations_tolerance_and_cfcts_enforce_flag_say(
+    accounts, failed, enforce, fails
+):
+    outcome = StackSetResult("r", "CustomControlTower-r", [], ["us-east-1"], {})
+    outcome.failed.extend((f"{i:012d}", "us-east-1", "boom") for i in range(failed))
+    assert (operation_failed(outcome, accounts, 10, enforce) is not None) is fails
+
+
+def test_a_failed_scp_stops_the_pipeline_before_rcps_and_stack_sets(lz, tmp_path):
+    pkg, manifest = _package(tmp_path)
+    (pkg / "policies" / "deny-leave.json").write_text("not json\n")
+    result = Interpreter(pkg, manifest, lz["clients"]).deploy()
+    assert any(
+        f.resource == "mini-protect" and "not JSON as CfCT sends it" in f.message for f in result.errors
+    )
+    assert result.not_run == ["mini-rcp", "mini-member", "mini-management", "mini-backup-policies"]

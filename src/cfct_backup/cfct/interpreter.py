@@ -750,26 +750,9 @@ class Interpreter:
         return len(result.errors) - errors_before == instance_errors
 
     def _operation_failed(self, outcome: StackSetResult, accounts: int) -> str | None:
-        """CloudFormation's verdict on the stack set operation, as CfCT sees it: a Region whose
-        failed instances exceed FailureTolerancePercentage of the accounts (rounded down) fails
-        the operation; with EnforceSuccessfulStackInstances any failed instance does."""
-        if not outcome.failed:
-            return None
-        if self.enforce_successful_stack_instances:
-            return (
-                f"{len(outcome.failed)} failed stack instance(s) and EnforceSuccessfulStackInstances=true:"
-                " the stack set execution fails"
-            )
-        tolerated = self.failure_tolerance_percentage * accounts // 100
-        for region in dict.fromkeys(r for _, r, _ in outcome.failed):
-            count = sum(1 for _, r, _ in outcome.failed if r == region)
-            if count > tolerated:
-                return (
-                    f"{count} of {accounts} instance(s) failed in {region}, more than"
-                    f" FailureTolerancePercentage {self.failure_tolerance_percentage} tolerates"
-                    f" ({tolerated}): the operation fails"
-                )
-        return None
+        return operation_failed(
+            outcome, accounts, self.failure_tolerance_percentage, self.enforce_successful_stack_instances
+        )
 
     def _create_stack_set(
         self, cfn: Any, name: str, resource: ManifestResource, template: str, cfn_params: list[dict[str, str]]
@@ -840,6 +823,31 @@ class Interpreter:
             resolved = self.resolve_value(resolved, resource.name, result)
             ssm.put_parameter(Name=param_name, Value=resolved, Type="String", Overwrite=True)
             result.exports[param_name] = resolved
+
+
+def operation_failed(
+    outcome: StackSetResult, accounts: int, tolerance_percentage: int, enforce_successful: bool
+) -> str | None:
+    """CloudFormation's verdict on a stack set operation, as CfCT sees it (None: it succeeded): a
+    Region whose failed instances exceed `tolerance_percentage` of the accounts (rounded down)
+    fails the operation; with EnforceSuccessfulStackInstances any failed instance does."""
+    if not outcome.failed:
+        return None
+    if enforce_successful:
+        return (
+            f"{len(outcome.failed)} failed stack instance(s) and EnforceSuccessfulStackInstances=true:"
+            " the stack set execution fails"
+        )
+    tolerated = tolerance_percentage * accounts // 100
+    for region in dict.fromkeys(r for _, r, _ in outcome.failed):
+        count = sum(1 for _, r, _ in outcome.failed if r == region)
+        if count > tolerated:
+            return (
+                f"{count} of {accounts} instance(s) failed in {region}, more than"
+                f" FailureTolerancePercentage {tolerance_percentage} tolerates ({tolerated}):"
+                " the operation fails"
+            )
+    return None
 
 
 def _reason(exc: BaseException) -> str:
