@@ -830,7 +830,10 @@ def operation_failed(
 ) -> str | None:
     """CloudFormation's verdict on a stack set operation, as CfCT sees it (None: it succeeded): a
     Region whose failed instances exceed `tolerance_percentage` of the accounts (rounded down)
-    fails the operation; with EnforceSuccessfulStackInstances any failed instance does."""
+    fails the operation; with EnforceSuccessfulStackInstances any failed instance does.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html
+    ("When calculating the number of accounts based on the specified percentage, CloudFormation
+    rounds down to the next whole number")."""
     if not outcome.failed:
         return None
     if enforce_successful:
