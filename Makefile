@@ -45,10 +45,11 @@ unit: $(STAMP)
 templates: cfn-lint checkov
 
 cfn-lint: $(STAMP)
-	$(BIN)/cfn-lint --include-checks I -- templates/*.yaml
+	$(BIN)/cfn-lint --include-checks I -- templates/*.yaml prerequisites/*.yaml
 
 checkov: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation -d templates
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation -d prerequisites
 
 validate: $(STAMP)
 	$(BIN)/cfct-backup validate .

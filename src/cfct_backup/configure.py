@@ -13,7 +13,9 @@ Everything here is a plain function over boto3 clients passed in (no session, no
    naming the file and the field (`organization.OrganizationError` style);
 3. `organization_ids`: the `OrganizationIds` of the accounts and OUs the description names;
 4. `sync_parameters`: write each parameter only when it is missing or differs (a second run changes
-   nothing); `/cfct-backup/artifacts/*` and `/cfct-backup/outputs/*` are never touched.
+   nothing); `/cfct-backup/artifacts/*` and `/cfct-backup/outputs/*` are never touched;
+5. `execution_role_problem`: the management account's `AWSControlTowerExecution`, which Control
+   Tower does not create and the hand-deployed prerequisite stack does (docs/first-deployment.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup.cfct.interpreter import ADMINISTRATION_ROLE, EXECUTION_ROLE
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
 
 if TYPE_CHECKING:
@@ -355,3 +358,32 @@ def sync_parameters(
 def wanted_parameters(org: Organization, real: RealOrganization) -> dict[str, tuple[str, str]]:
     """`config_parameters` with the real IDs (only once `check_organization` found nothing)."""
     return config_parameters(org, organization_ids(org, real))
+
+
+PREREQUISITE = "prerequisites/management-execution-role.yaml"
+
+
+def execution_role_problem(iam: Any, management_id: str) -> str | None:
+    """Why CfCT's stack sets cannot run in the management account (None when they can): CfCT runs
+    every stack set instance, the management account's too, as service-role/AWSControlTowerStackSetRole
+    -> AWSControlTowerExecution, and Control Tower creates the latter only in the accounts it enrols."""
+    import json  # noqa: PLC0415
+    import urllib.parse  # noqa: PLC0415
+
+    try:
+        role = iam.get_role(RoleName=EXECUTION_ROLE)["Role"]
+    except iam.exceptions.NoSuchEntityException:
+        return (
+            f"management account {management_id}: no {EXECUTION_ROLE} role. Control Tower does not create"
+            " it there, and CfCT's stack sets for the management account fail without it: deploy"
+            f" {PREREQUISITE} first (docs/first-deployment.md)"
+        )
+    trust = role.get("AssumeRolePolicyDocument")
+    text = urllib.parse.unquote(trust) if isinstance(trust, str) else json.dumps(trust)
+    if f":iam::{management_id}:role/service-role/{ADMINISTRATION_ROLE}" not in text:
+        return (
+            f"management account {management_id}: {EXECUTION_ROLE} does not trust"
+            f" service-role/{ADMINISTRATION_ROLE}, which CfCT's stack sets use; deploy {PREREQUISITE}"
+            " (docs/first-deployment.md)"
+        )
+    return None

@@ -99,6 +99,13 @@ def build(description: str) -> Built:
             tree(item.get("children") or [], path, ou_id)
 
     tree(yaml.safe_load(description)["organizational_units"], "", root_id)
+    # the hand-deployed prerequisite (docs/first-deployment.md): configure refuses without it
+    template = Path(__file__).parents[2] / "prerequisites" / "management-execution-role.yaml"
+    boto3.client("cloudformation", region_name="us-east-1").create_stack(
+        StackName="cfct-backup-management-execution-role",
+        TemplateBody=template.read_text(),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
     return built
 
 

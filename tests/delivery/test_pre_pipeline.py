@@ -1,4 +1,4 @@
-"""templates/pre-pipeline.yaml grants the build exactly what buildspec.yml and publish use.
+"""prerequisites/pre-pipeline.yaml grants the build exactly what buildspec.yml and publish use.
 
 cfn-lint and checkov run over every template in `make templates`; this checks what they cannot:
 that the role's resources line up with the keys, parameters and buckets `publish` writes (a
@@ -26,7 +26,7 @@ from cfct_backup.policy import evaluator
 from .conftest import REPO
 from .test_lambda_zip import _CfnLoader
 
-TEMPLATE = REPO / "templates" / "pre-pipeline.yaml"
+TEMPLATE = REPO / "prerequisites" / "pre-pipeline.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def all_templates() -> list[Path]:
 
 def own_templates() -> list[Path]:
     """Templates this package owns (not the Lambda or delivery engineers' ones)."""
-    others = {"lifecycle-automation.yaml", "pre-pipeline.yaml"}
+    others = {"lifecycle-automation.yaml"}
     return [p for p in all_templates() if p.name not in others]
 
 

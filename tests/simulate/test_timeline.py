@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from cfct_backup.cfct.interpreter import Interpreter
+from cfct_backup.cfct.interpreter import Interpreter, triggers_pipeline
 from cfct_backup.organization import load_organization
 from cfct_backup.simulation.run import Simulation, load_events
-from cfct_backup.simulation.timeline import triggers_pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG = ROOT / "examples" / "organization.yaml"

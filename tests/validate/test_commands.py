@@ -26,7 +26,10 @@ def broken_package(tmp_path: Path) -> Path:
     root = tmp_path / "pkg"
     shutil.copytree(MINIMAL, root)
     manifest = root / "manifest.yaml"
-    manifest.write_text(manifest.read_text().replace("        - Backup Bunker", "        - 012345670123"))
+    # a quoted version: CfCT's own schema refuses it (an error), where an octal account ID is ours
+    # alone (CfCT accepts it and targets nothing: a warning)
+    text = manifest.read_text().replace("version: 2021-03-15", 'version: "2021-03-15"')
+    manifest.write_text(text.replace("        - Backup Bunker", "        - 012345670123"))
     return root
 
 
@@ -43,19 +46,22 @@ def test_validate_prints_one_line_per_problem_and_exits_1(
     root = broken_package(tmp_path)
     assert main(["validate", str(root), "--no-lint"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("manifest.yaml:26: error MAN010 ")
-    assert "1402433619" in lines[0]
+    assert len(lines) == 2
+    assert lines[0].startswith("manifest.yaml:3: error MAN100 ")
+    assert "quoted version" in lines[0]
+    assert lines[1].startswith("manifest.yaml:26: warning MAN010 ")
+    assert "1402433619" in lines[1]
 
 
 def test_validate_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = broken_package(tmp_path)
     assert main(["validate", str(root), "--no-lint", "--format", "json"]) == 1
-    (item,) = json.loads(capsys.readouterr().out)
+    item, warning = json.loads(capsys.readouterr().out)
     assert item["path"] == "manifest.yaml"
-    assert item["line"] == 26
+    assert item["line"] == 3
     assert item["severity"] == "error"
-    assert item["code"] == "MAN010"
+    assert item["code"] == "MAN100"
+    assert (warning["line"], warning["severity"], warning["code"]) == (26, "warning", "MAN010")
 
 
 def test_validate_with_org_checks_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -110,7 +110,8 @@ def test_load_manifest_raises_with_all_errors(tmp_path: Path) -> None:
     path.write_text(GOOD.replace("- Workloads:Prod", "- Root:Prod").replace("'012345678912'", "a@b.co"))
     with pytest.raises(ManifestError) as info:
         load_manifest(path)
-    assert sorted(p.code for p in info.value.problems) == ["MAN011", "MAN014"]
+    # the email is ours alone (CfCT takes it as a name, finds none, targets nothing): not an error
+    assert sorted(p.code for p in info.value.problems) == ["MAN014"]
 
 
 def test_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
@@ -185,11 +186,12 @@ def test_any_structure_loads_or_fails_with_manifest_error(top: object, resources
         ("$[alfred_genpass_16]", []),
         ("$[alfred_genaz_2]", []),
         ("$[alfred_genkeypair]", []),
-        ("$[alfred_genuuid]", [("warning", "MAN017")]),  # no branch in CfCT's handler
+        ("$[alfred_genuuid]", [("warning", "MAN017")]),  # no branch: the literal 'alfred_genuuid'
         ("$[alfred_ssm_]", [("error", "MAN017")]),  # CfCT raises "Missing SSM parameter name"
-        ("$[alfred_genpass]", [("error", "MAN017")]),
-        ("$[alfred_get_ssm_/x]", [("error", "MAN017")]),
-        ("prefix-$[alfred_ssm_/x]", [("error", "MAN017")]),  # only a whole value is resolved
+        ("$[alfred_genpass_x]", [("error", "MAN017")]),  # int('x') fails in CfCT
+        ("$[alfred_genpass]", [("warning", "MAN017")]),  # no branch: the literal 'alfred_genpass'
+        ("$[alfred_get_ssm_/x]", [("warning", "MAN017")]),
+        ("prefix-$[alfred_ssm_/x]", [("warning", "MAN017")]),  # only a whole value is resolved
         ("$[alfred_ssm_/a],$[alfred_ssm_/b]", []),  # CfCT splits on commas first
     ],
 )
@@ -197,3 +199,45 @@ def test_alfred_helpers(value: str, expected: list[tuple[str, str]]) -> None:
     text = GOOD.replace("$[alfred_ssm_/cfct-backup/accounts/bunker]", f"'{value}'")
     _, problems = parse_manifest(text, "m.yaml")
     assert [(p.severity, p.code) for p in problems] == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # CfCT's schema (pykwalify) refuses these: errors
+        ("version: 2021-03-15", 'version: "2021-03-15"', (2, "error", "MAN100")),
+        ("      - us-west-2", "      - us-east-1", (23, "error", "MAN018")),
+        ("    description: vault, key, role", "    description: 12", (6, "error", "MAN005")),
+        # ours alone, CfCT accepts: warnings
+        ("'012345678912'", "ops@example.com", (11, "warning", "MAN011")),
+        ("'012345678912'", "012345670123", (11, "warning", "MAN010")),
+        ("region: us-east-1", "region: useast1", (1, "warning", "MAN022")),
+        ("  - name: protect-backup", "  - name: member-baseline", (27, "warning", "MAN018")),
+        # CfCT fails on it when it deploys (landing zone 4.0 has no BASELINE-CONFIG): error
+        ("        - Workloads\n        - Workloads:Prod", "        - Root", (10, "error", "MAN030")),
+    ],
+)
+def test_errors_are_what_cfct_refuses_warnings_what_is_ours_alone(
+    old: str, new: str, expected: tuple[int, str, str]
+) -> None:
+    assert old in GOOD
+    _, problems = parse_manifest(GOOD.replace(old, new, 1), "manifest.yaml")
+    assert expected in [(p.line, p.severity, p.code) for p in problems], problems
+
+
+def test_quoted_version_is_one_line_naming_cfct_schema() -> None:
+    _, problems = parse_manifest(GOOD.replace("version: 2021-03-15", "version: '2021-03-15'"), "m.yaml")
+    assert len(problems) == 1
+    assert "quoted version" in problems[0].message
+    assert "build stage" in problems[0].message
+
+
+def test_an_unquoted_account_id_is_modelled_as_cfct_reads_it() -> None:
+    # YAML 1.1 reads 012345670123 as octal; CfCT's yorm String makes '1402433619' of it, which is no
+    # account ID and no account name: the interpreter must not target 012345670123
+    manifest, _ = parse_manifest(GOOD.replace("'012345678912'", "012345670123"), "m.yaml")
+    assert manifest is not None
+    assert manifest.resources[0].accounts[0] == "1402433619"
+    manifest, _ = parse_manifest(GOOD.replace("'012345678912'", "123456789012"), "m.yaml")
+    assert manifest is not None
+    assert manifest.resources[0].accounts[0] == "123456789012"

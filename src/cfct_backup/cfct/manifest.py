@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from cfct_backup.cfct.schema import CFCT_TAG, schema_errors
 from cfct_backup.problems import Problem, Severity
 
 MANIFEST_VERSION = "2021-03-15"
@@ -206,33 +207,36 @@ def _seq(node: yaml.Node, ctx: _Ctx, where: str, code: str = "MAN005") -> list[y
 
 
 def _check_alfred(value: str, node: yaml.Node, ctx: _Ctx, where: str) -> None:
-    for helper in ALFRED_RE.findall(value):
-        if helper in ALFRED_UNHANDLED:
+    """CfCT's CFNParamsHandler.update_params: the value is split on commas (each item stripped),
+    and an item is a helper only when it *is* `$[keyword]`; alfred_ssm_<name>, alfred_genkeypair,
+    alfred_genpass_<N> and alfred_genaz_<N> are resolved, any other keyword (alfred_genuuid
+    included: it has no branch) becomes the literal keyword, without `$[ ]`."""
+    for item in (i.strip() for i in value.split(",")):
+        if not ALFRED_RE.search(item):
+            continue
+        if not (item.startswith("$[") and item.endswith("]")):
             ctx.add(
                 node,
                 "MAN017",
-                f"{where}: $[{helper}] is listed by CfCT but its parameter handler has no branch for it;"
-                f" the stack may receive the literal '{helper}'",
+                f"{where}: '{item}' has a $[alfred_...] helper inside other text; CfCT resolves a helper only"
+                " when it is the whole value (or a whole comma-separated item) and passes this text as is",
                 "warning",
             )
-        elif not any(p.match(helper) for p in ALFRED_HELPERS):
+            continue
+        keyword = item[2:-1]
+        if keyword == "alfred_ssm_":
+            ctx.add(node, "MAN017", f"{where}: $[alfred_ssm_] names no parameter; CfCT raises KeyError")
+        elif re.match(r"^alfred_gen(pass|az)_", keyword) and not re.match(
+            r"^alfred_gen(pass|az)_\d+$", keyword
+        ):
+            ctx.add(node, "MAN017", f"{where}: {item}: CfCT reads the count with int() and fails on it")
+        elif not any(p.match(keyword) for p in ALFRED_HELPERS) or keyword in ALFRED_UNHANDLED:
             ctx.add(
                 node,
                 "MAN017",
-                f"{where}: unknown CfCT helper $[{helper}] (CfCT would pass it through as a literal string;"
-                " known: $[alfred_ssm_/name], $[alfred_genkeypair], $[alfred_genpass_N],"
-                " $[alfred_genaz_N], $[alfred_genuuid])",
-            )
-    stripped = value.strip()
-    if ALFRED_RE.search(value) and not (stripped.startswith("$[") and stripped.endswith("]")):
-        # CfCT only resolves a helper when it is the whole value (or a whole comma-separated item)
-        items = [item.strip() for item in value.split(",")]
-        if not all(item.startswith("$[") and item.endswith("]") for item in items if ALFRED_RE.search(item)):
-            ctx.add(
-                node,
-                "MAN017",
-                f"{where}: a $[alfred_...] helper must be the whole value (or a whole comma-separated item);"
-                " CfCT does not substitute it inside other text",
+                f"{where}: {item} is not a helper CfCT resolves ($[alfred_ssm_/name], $[alfred_genkeypair],"
+                f" $[alfred_genpass_N], $[alfred_genaz_N]); the stack receives the literal '{keyword}'",
+                "warning",
             )
 
 
@@ -256,7 +260,9 @@ def _account(node: yaml.Node, ctx: _Ctx, where: str) -> str | None:
                 "MAN010",
                 f"{where}: account ID {raw} is not quoted; YAML reads it as a number. Quote it: '{raw}'",
             )
-        return raw
+        # what CfCT then works with: its yorm String attribute turns the number into str(number)
+        # (an octal 012345670123 becomes '1402433619', no account ID, so a name that matches nothing)
+        return str(_plain(node))
     if node.tag != _STR_TAG:
         ctx.add(node, "MAN005", f"{where}: {raw!r} is {_kind(node)}, not an account ID or name")
         return None
@@ -507,6 +513,14 @@ def _resource(node: yaml.Node, index: int, ctx: _Ctx) -> ManifestResource | None
     exports: tuple[tuple[str, str], ...] = ()
     if "export_outputs" in nodes:
         exports = _exports(nodes["export_outputs"], ctx, f"{name_for_msgs}.export_outputs")
+    if method == "stack_set" and "Root" in ous:
+        ctx.add(
+            nodes["deployment_targets"],
+            "MAN030",
+            f"{name_for_msgs}: a stack set targeting 'Root': CfCT resolves Root from the accounts of the"
+            " AWSControlTowerBP-BASELINE-CONFIG stack set (and then ignores the other OUs listed), which"
+            " landing zone 4.0 no longer has; list the OUs instead",
+        )
     if method in ("scp", "rcp"):
         for key in ("parameters", "parameter_file", "regions", "export_outputs"):
             if key in nodes:
@@ -541,8 +555,64 @@ def _resource(node: yaml.Node, index: int, ctx: _Ctx) -> ManifestResource | None
     )
 
 
+# Our checks that CfCT's schema also makes: when the schema reports the same line, its line stands
+# alone; when it does not, ours is a warning (a package CfCT accepts gets no error from a rule that
+# is ours alone).
+SCHEMA_COVERED = {"MAN002", "MAN003", "MAN004", "MAN005", "MAN006", "MAN007", "MAN016", "MAN018", "MAN019"}
+# Ours alone, and CfCT accepts the package: warnings (what CfCT then does is in each message).
+OURS_ALONE = {"MAN010", "MAN011", "MAN012", "MAN015", "MAN020", "MAN022"}
+
+
 def parse_manifest(text: str, path: str = "manifest.yaml") -> tuple[Manifest | None, list[Problem]]:
-    """Parse and check manifest text; return the model (None if it cannot be built) and all problems."""
+    """Parse and check manifest text against CfCT's own schema (pykwalify, `cfct.schema`) and the
+    CfCT semantics on top; return the model (None if it cannot be built) and all problems.
+
+    Errors are what CfCT refuses (its schema, in its build stage) or fails on when it deploys
+    (`Root:` paths, a `Root` stack-set target on landing zone 4.0); what only this project
+    objects to is a warning."""
+    manifest, ours = _parse_ours(text, path)
+    if any(p.code == "MAN001" for p in ours):
+        return manifest, ours
+    try:
+        root = _compose(text)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        root = None
+    by_line: dict[int | None, list[str]] = {}
+    for line, message in schema_errors(text, root):
+        by_line.setdefault(line, []).append(message)
+    out: list[Problem] = []
+    merged: set[int | None] = set()
+    for p in ours:
+        if p.code in SCHEMA_COVERED and p.severity == "error":
+            if p.line in by_line:  # one line: ours explains it, the schema's words say CfCT refuses it
+                merged.add(p.line)
+                refusal = "; ".join(by_line[p.line])
+                out.append(
+                    Problem(p.path, p.line, "error", p.code, f"{p.message} (CfCT's schema: {refusal})")
+                )
+            else:
+                out.append(Problem(p.path, p.line, "warning", p.code, p.message))
+        elif p.code in OURS_ALONE and p.severity == "error":
+            out.append(Problem(p.path, p.line, "warning", p.code, p.message))
+        else:
+            out.append(p)
+    for line, messages in by_line.items():
+        if line not in merged:
+            out.extend(
+                Problem(
+                    path,
+                    line,
+                    "error",
+                    "MAN100",
+                    f"CfCT's manifest-v2 schema ({CFCT_TAG}, pykwalify) refuses it: {message};"
+                    " CfCT's build stage stops the pipeline",
+                )
+                for message in messages
+            )
+    return manifest, out
+
+
+def _parse_ours(text: str, path: str) -> tuple[Manifest | None, list[Problem]]:
     ctx = _Ctx(path)
     try:
         root = _compose(text)

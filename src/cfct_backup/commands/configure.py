@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
             return 1
         real = configure.read_organization(organizations)
         problems = configure.check_organization(org, real, caller)
+        role = configure.execution_role_problem(session.client("iam"), management_id)
+        problems += [role] if role is not None else []
         for line in problems:
             print(line, file=sys.stderr)
         if problems:

@@ -171,7 +171,7 @@ def artifact_bucket(ssm: SSMClient, options: PublishOptions) -> str:
             raise
         raise DeliveryError(
             f"no artifact bucket: give --artifact-bucket or create {PARAM_BUCKET} "
-            "(templates/pre-pipeline.yaml does)"
+            "(prerequisites/pre-pipeline.yaml does)"
         ) from exc
     return str(value)
 
@@ -243,7 +243,7 @@ def _publish(
     if versioning.get("Status") != "Enabled":
         raise DeliveryError(
             f"artifact bucket {bucket} is not versioned: the manifest pins the Lambda by S3 object "
-            "version, so the bucket must keep versions (templates/pre-pipeline.yaml creates it so)"
+            "version, so the bucket must keep versions (prerequisites/pre-pipeline.yaml creates it so)"
         )
     step, version = put_artifact(
         s3, bucket, options.lambda_key, built.lambda_zip, owner=owner, dry_run=options.dry_run, kind="lambda"

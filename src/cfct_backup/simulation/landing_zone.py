@@ -1,9 +1,15 @@
 """An emulated Control Tower landing zone on moto: the organization, its accounts and configuration.
 
-What Control Tower would have done before CfCT runs is done here directly: the organization with
-nested OUs and accounts (Organizations API), the `AWSControlTowerExecution` role in every account
-(Control Tower's account baseline creates it; CfCT's stack sets and the checks here assume it), the
-`/cfct-backup/...` configuration parameters, and the Lambda artifact that `publish` would upload.
+What Control Tower would have done before CfCT runs is done here directly, and nothing more: the
+organization with nested OUs and accounts (Organizations API); in every *enrolled* account the
+`AWSControlTowerExecution` role and an instance of the `AWSControlTowerBP-BASELINE-CONFIG` stack
+set (CfCT reads enrolment from it); in the management account the `service-role/
+AWSControlTowerStackSetRole` administration role and *no* `AWSControlTowerExecution` (Control Tower
+does not create it there, https://docs.aws.amazon.com/controltower/latest/userguide/roles-how.html);
+the `/cfct-backup/...` configuration parameters; the Lambda artifact that `publish` would upload.
+
+What a human deploys by hand before the first pipeline run (docs/first-deployment.md) is
+`deploy_prerequisites`: the stack that creates `AWSControlTowerExecution` in the management account.
 """
 
 from __future__ import annotations
@@ -23,7 +29,13 @@ from unittest import mock
 
 import boto3
 
-from cfct_backup.cfct.interpreter import EXECUTION_ROLE, ClientFactory
+from cfct_backup.cfct.interpreter import (
+    ADMINISTRATION_ROLE,
+    ADMINISTRATION_ROLE_PATH,
+    BASELINE_CONFIG_STACK_SET,
+    EXECUTION_ROLE,
+    ClientFactory,
+)
 from cfct_backup.emulator import install
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
 
@@ -115,6 +127,75 @@ def create_execution_role(account_id: str, management_id: str) -> None:
     )
 
 
+PREREQUISITE_STACK = "cfct-backup-management-execution-role"
+PREREQUISITE_TEMPLATE = "prerequisites/management-execution-role.yaml"
+# A stand-in for Control Tower's account baseline: only its instances matter (they say who is enrolled)
+_BASELINE_TEMPLATE = json.dumps(
+    {
+        "Description": "Control Tower account baseline (emulated)",
+        "Resources": {"Baseline": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+    }
+)
+
+
+def create_control_tower_roles(management_id: str) -> None:
+    """What Control Tower creates in the management account for CfCT's stack sets: the
+    administration role, trusted by CloudFormation (no execution role: see the module docstring)."""
+    from moto.iam.models import iam_backends  # noqa: PLC0415
+
+    backend = iam_backends[management_id]["aws"]
+    if ADMINISTRATION_ROLE in {r.name for r in backend.roles.values()}:
+        return
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudformation.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    backend.create_role(
+        role_name=ADMINISTRATION_ROLE,
+        assume_role_policy_document=json.dumps(trust),
+        path=ADMINISTRATION_ROLE_PATH,
+        permissions_boundary=None,
+        description="Control Tower stack set administration role (emulated)",
+        tags=[],
+        max_session_duration="3600",
+    )
+
+
+def create_baseline_stack_set(session: boto3.Session, region: str) -> None:
+    cfn = session.client("cloudformation", region_name=region)
+    cfn.create_stack_set(
+        StackSetName=BASELINE_CONFIG_STACK_SET,
+        TemplateBody=_BASELINE_TEMPLATE,
+        PermissionModel="SELF_MANAGED",
+    )
+
+
+def enrol(session: boto3.Session, region: str, account_id: str) -> None:
+    """Control Tower enrols an account: its BASELINE-CONFIG instance (what CfCT reads)."""
+    cfn = session.client("cloudformation", region_name=region)
+    cfn.create_stack_instances(
+        StackSetName=BASELINE_CONFIG_STACK_SET, Accounts=[account_id], Regions=[region]
+    )
+
+
+def deploy_prerequisites(session: boto3.Session, region: str, template: Path) -> str:
+    """The prerequisite stack, deployed once by hand in the management account's home Region
+    (docs/first-deployment.md): `AWSControlTowerExecution` for CfCT's management stack sets."""
+    cfn = session.client("cloudformation", region_name=region)
+    stack_id = cfn.create_stack(
+        StackName=PREREQUISITE_STACK,
+        TemplateBody=template.read_text(encoding="utf-8"),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )["StackId"]
+    return str(stack_id)
+
+
 @contextmanager
 def _account_id(wanted: str | None) -> Iterator[None]:
     """Make moto's next `create_account` use `wanted` as the new account's ID."""
@@ -139,8 +220,11 @@ def _ou_id(wanted: str | None) -> Iterator[None]:
         yield
 
 
-def create_account(org_client: Any, account: Account, parent_id: str, root_id: str) -> str:
-    """Account Factory, emulated: create the account and move it into its OU."""
+def create_account(
+    org_client: Any, account: Account, parent_id: str, root_id: str, *, enrolled: bool = True
+) -> str:
+    """Account Factory, emulated: create the account, move it into its OU and enrol it (execution
+    role, BASELINE-CONFIG instance); `enrolled=False` is an account created in Organizations only."""
     management_id = org_client.describe_organization()["Organization"]["MasterAccountId"]
     with _account_id(account.id):
         status = org_client.create_account(AccountName=account.name, Email=account.email)[
@@ -149,14 +233,23 @@ def create_account(org_client: Any, account: Account, parent_id: str, root_id: s
     account_id = str(status["AccountId"])
     if parent_id != root_id:
         org_client.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=parent_id)
-    create_execution_role(account_id, management_id)
+    if enrolled:
+        create_execution_role(account_id, management_id)
+        # Control Tower's home Region: the one `emulated_aws` runs in
+        region = os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        enrol(management_session(region), region, account_id)
     return account_id
 
 
 def build_organization(
-    org: Organization, session: boto3.Session, progress: Callable[[str], None]
+    org: Organization,
+    session: boto3.Session,
+    progress: Callable[[str], None],
+    *,
+    unenrolled: frozenset[str] = frozenset(),
 ) -> OrganizationIds:
-    """Create the organization, its OUs (parents first) and accounts; return the assigned IDs."""
+    """Create the organization, its OUs (parents first) and accounts, all enrolled in Control Tower
+    except those named in `unenrolled`; return the assigned IDs."""
     client = session.client("organizations")
     caller = session.client("sts").get_caller_identity()["Account"]
     if org.management.id is not None and org.management.id != caller:
@@ -166,7 +259,8 @@ def build_organization(
         )
     organization = client.create_organization(FeatureSet="ALL")["Organization"]
     root_id = client.list_roots()["Roots"][0]["Id"]
-    create_execution_role(caller, caller)
+    create_control_tower_roles(caller)
+    create_baseline_stack_set(session, org.home_region)
     ids = OrganizationIds(org_id=organization["Id"], root_id=root_id, accounts={org.management.name: caller})
     for ou in org.ous:
         parent = root_id if not ou.parent else ids.ous[ou.parent]
@@ -175,7 +269,9 @@ def build_organization(
         ids.ous[ou.path] = created["OrganizationalUnit"]["Id"]
     for account in org.accounts:
         parent = root_id if not account.ou else ids.ous[account.ou]
-        ids.accounts[account.name] = create_account(client, account, parent, root_id)
+        ids.accounts[account.name] = create_account(
+            client, account, parent, root_id, enrolled=account.name not in unenrolled
+        )
     progress(
         f"  organization {ids.org_id}: {len(org.ous)} OUs, {len(org.accounts) + 1} accounts "
         f"(protected: {', '.join(org.protected_paths)})"

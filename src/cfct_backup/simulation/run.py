@@ -22,7 +22,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cfct_backup.cfct.interpreter import ClientFactory, DeploymentResult, Finding, Interpreter
+from cfct_backup.cfct.interpreter import (
+    CFCT_LENIENCIES,
+    ClientFactory,
+    DeploymentResult,
+    Finding,
+    Interpreter,
+)
 from cfct_backup.cfct.manifest import ManifestError, load_manifest
 from cfct_backup.organization import Account, Organization, OrganizationIds
 from cfct_backup.simulation import automation, landing_zone, recovery, timeline
@@ -108,7 +114,13 @@ class Simulation:
         progress: Progress | None = None,
         *,
         inside: Inside | None = None,
+        prerequisites: bool = True,
+        unenrolled: frozenset[str] = frozenset(),
     ) -> None:
+        # prerequisites: deploy prerequisites/management-execution-role.yaml first, as a human does
+        # (docs/first-deployment.md); unenrolled: accounts created in Organizations only
+        self.prerequisites = prerequisites
+        self.unenrolled = unenrolled
         self.org = org
         # called inside the emulator once the report is built, with the account clients: tests use
         # it to break deployed state and read it back again without a second simulation
@@ -224,8 +236,14 @@ class Simulation:
         with landing_zone.emulated_aws(org.home_region):
             self.step("emulator", "[1/6] emulator started")
             session = landing_zone.management_session(org.home_region)
-            ids = self.ids = landing_zone.build_organization(org, session, self.progress)
+            ids = self.ids = landing_zone.build_organization(
+                org, session, self.progress, unenrolled=self.unenrolled
+            )
             landing_zone.write_configuration(org, ids, session)
+            if self.prerequisites:
+                template = _prerequisite(self.package_dir)
+                landing_zone.deploy_prerequisites(session, org.home_region, template)
+                self.progress(f"  prerequisite stack deployed by hand: {template.name}")
             code = landing_zone.lambda_zip(
                 Path(__file__).resolve().parents[3] / "lambdas" / "cfct_backup_automation"
             )
@@ -245,10 +263,19 @@ class Simulation:
                 for p in exc.problems:
                     self.finding("error", "manifest.yaml", str(p))
                 return self.report(org, ids, clients, DeploymentResult(), [])
-            interpreter = Interpreter(self.package_dir, manifest, clients, progress=self.progress)
+            # EnforceSuccessfulStackInstances=true, as docs/first-deployment.md recommends
+            interpreter = Interpreter(
+                self.package_dir,
+                manifest,
+                clients,
+                progress=self.progress,
+                enforce_successful_stack_instances=True,
+            )
             self.progress(f"[3/6] deploying {len(manifest.resources)} manifest resources as CfCT does")
             result = interpreter.deploy()
             self.merge(result)
+            for leniency in CFCT_LENIENCIES:
+                self.progress(f"  leniency: {leniency}")
             self.step("deploy", "  package deployed")
 
             org_client = session.client("organizations")
@@ -344,6 +371,12 @@ class Simulation:
             events=outcomes,
             central=inspect_central(clients, org, ids),
         )
+
+
+def _prerequisite(package_dir: Path) -> Path:
+    """The prerequisite template: the package's own, else this repository's."""
+    own = package_dir / landing_zone.PREREQUISITE_TEMPLATE
+    return own if own.is_file() else Path(__file__).resolve().parents[3] / landing_zone.PREREQUISITE_TEMPLATE
 
 
 def load_events(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:

@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
+from cfct_backup.cfct.interpreter import CONTROL_TOWER_STATUS_KEYS, triggers_pipeline
 from cfct_backup.emulator import clock
 from cfct_backup.simulation import automation
 from cfct_backup.simulation.report import EventOutcome
@@ -50,30 +51,10 @@ LAMBDA_RETRY_DELAYS = (60.0, 120.0)  # async invoke: two retries, about 1 and 2 
 ALARM_PERIOD = 3600  # ProtectionGapsAlarm: Period 3600, EvaluationPeriods 1
 LAMBDA_ALARM_PERIOD = 300  # EnrolmentErrorsAlarm / DeadLetterQueueAlarm: Period 300
 STACK_INSTANCE_EVENT = "CloudFormation StackSet StackInstance Status Change"
-TRIGGER_STATUS = {
-    "CreateManagedAccount": "createManagedAccountStatus",
-    "UpdateManagedAccount": "updateManagedAccountStatus",
-}
 LENIENCY = (
     "timeline: CfCT's pipeline is a stand-in named Custom-Control-Tower-CodePipeline; a run takes a fixed "
     "time and deploys every stack instance at its end (real runs vary and instances finish one by one)"
 )
-
-
-def triggers_pipeline(event: Mapping[str, Any]) -> bool:
-    """Whether CfCT re-runs its pipeline for this event: Control Tower CreateManagedAccount or
-    UpdateManagedAccount with state SUCCEEDED, nothing else (no MoveAccount). The two
-    `CustomControlTower*ManagedAccountCWEventRule` rules of customizations-for-aws-control-tower.template
-    (CfCT v2.8.4) feeding source/src/cfct/lambda_handlers/lifecycle_event_handler.py. The cfct-fidelity
-    branch adds the same rule to cfct/interpreter.py: de-duplicate at merge."""
-    detail = event.get("detail")
-    if event.get("source") != "aws.controltower" or not isinstance(detail, dict):
-        return False
-    if event.get("detail-type") != "AWS Service Event via CloudTrail":
-        return False
-    key = TRIGGER_STATUS.get(str(detail.get("eventName")))
-    status = (detail.get("serviceEventDetails") or {}).get(key) if key else None
-    return isinstance(status, dict) and status.get("state") == "SUCCEEDED"
 
 
 def _iso(t: float) -> str:
@@ -293,7 +274,7 @@ class Timeline:
         detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
         assert isinstance(detail, dict)
         if triggers_pipeline(event):
-            key = TRIGGER_STATUS[str(detail.get("eventName"))]
+            key = CONTROL_TOWER_STATUS_KEYS[str(detail.get("eventName"))]
             ou = ((detail.get("serviceEventDetails") or {}).get(key) or {}).get("organizationalUnit") or {}
             return ou.get("organizationalUnitId") in protected
         params = detail.get("requestParameters") if isinstance(detail.get("requestParameters"), dict) else {}

@@ -13,6 +13,7 @@ from cfct_backup.backup_policy import check_document, check_effective, merge_pol
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
 from cfct_backup.service_catalog import KEY_PREFIX, package_products
+from cfct_backup.validate.build_stage import build_stage
 from cfct_backup.validate.recovery import restore_testing_problems
 from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, check_scp
 from cfct_backup.validate.templates import (
@@ -625,4 +626,5 @@ def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) 
         problems.extend(check_scp(text, _rel(root, path), kind))
     problems.extend(_backup_policies(root, org_info))
     problems.extend(restore_testing_problems(root, lint_targets, decode_template))  # recovery REC
+    problems.extend(build_stage(root))
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.code, p.message))

@@ -1,7 +1,11 @@
 """Service control policies: IAM policy grammar as SCPs allow it, and size after CfCT's transformation.
 
-CfCT reads the policy file and sends it minified to Organizations, whose SCP quota is 5,120
-characters; at most 5 SCPs can be attached to one root, OU or account (the FullAWSAccess policy
+CfCT sends the policy file's text, not minified JSON (CfCT v2.8.4 state_machine_handler.py
+`_load_policy`: text mode, `\n` -> `\r\n`, every double space removed, `policy_text_as_sent`), and
+Organizations counts the characters it receives against the policy-size quota (5,120 characters for
+SCPs and RCPs on https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html,
+which adds that only the console strips whitespace, the API and SDKs keep it); at most 5 SCPs
+can be attached to one root, OU or account (the FullAWSAccess policy
 that Organizations attaches by default takes one of those places while it stays attached).
 SCPs do not support `Principal` / `NotPrincipal`.
 
@@ -18,8 +22,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cfct_backup.cfct.interpreter import policy_text_as_sent
 from cfct_backup.problems import Problem
 
+# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+# ("Maximum size of a policy document": service control policies and resource control policies)
 MAX_SCP_BYTES = 5120
 MAX_POLICIES_PER_TARGET = 5
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -95,9 +102,18 @@ def check_scp(text: str, source: str, kind: str = "SCP") -> list[Problem]:
     if not isinstance(data, dict):
         add("a policy is a JSON object with Version and Statement", "003")
         return problems
-    size = minified_size(data)
+    sent = policy_text_as_sent(text)
+    size = len(sent)
     if size > MAX_SCP_BYTES:
-        add(f"{size} characters once minified (as CfCT sends it); the quota is {MAX_SCP_BYTES}", "010")
+        add(
+            f"{size} characters as CfCT sends it (the file text, CRLF line ends, double spaces removed;"
+            f" {minified_size(data)} minified); the quota is {MAX_SCP_BYTES}",
+            "010",
+        )
+    try:
+        json.loads(sent)
+    except ValueError as exc:
+        add(f"not JSON once CfCT removes its double spaces and adds CR: {exc}", "001")
     for key in data:
         if key not in ("Version", "Statement", "Id"):
             add(f"unknown top-level element '{key}'", "003")
