@@ -75,6 +75,8 @@ MEMBER_BREAK_GLASS = role(MEMBER, "cfct-backup-break-glass")
 SERVICE_ROLE = role(MEMBER, "cfct-backup-service-role")
 RESTORE_ROLE = role(BUNKER, "cfct-backup-restore")
 OUTSIDER_ADMIN = role(OUTSIDER, "Admin")
+AUDITOR = role(MEMBER, "cfct-backup-audit")
+AUDIT_ROLE = AUDITOR
 ENROLMENT = role(MANAGEMENT, "cfct-backup-enrolment")
 RECONCILE = role(MANAGEMENT, "cfct-backup-reconcile")
 BAM_REPORTS = role(AUDIT, "aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports")
@@ -1894,6 +1896,64 @@ ROWS: list[Row] = [
         MEMBER_RP,
         DENIED,
         note="cross-account: vault policy grants nothing",
+    ),
+    # -------------------------------------------------------- audit role (cfct-backup audit)
+    R(
+        "AU-01",
+        "audit role",
+        "named audit principal",
+        role(MANAGEMENT, "Admin"),
+        "sts:AssumeRole",
+        AUDIT_ROLE,
+        ALLOWED,
+        note="the default /cfct-backup/audit/principal-arns: the management account",
+    ),
+    R("AU-02", "audit role", "member admin", admin(MEMBER), "sts:AssumeRole", AUDIT_ROLE, DENIED),
+    R(
+        "AU-03",
+        "audit role",
+        "named principal outside the organization",
+        role(MANAGEMENT, "Admin"),
+        "sts:AssumeRole",
+        AUDIT_ROLE,
+        DENIED,
+        context=OUTSIDE,
+        note="an account that left the organization keeps its ARN",
+    ),
+    R(
+        "AU-08",
+        "audit role",
+        "named principal outside the organization",
+        role(MANAGEMENT, "Admin"),
+        "sts:AssumeRole",
+        AUDIT_ROLE,
+        DENIED,
+        context=OUTSIDE,
+        without=("cfct-backup-member-perimeter",),
+        note="the trust policy holds alone when the RCP is detached",
+    ),
+    R("AU-04", "audit role", "audit role", AUDITOR, "kms:DescribeKey", MEMBER_KEY, ALLOWED),
+    R(
+        "AU-05",
+        "audit role",
+        "audit role",
+        AUDITOR,
+        "kms:GetKeyPolicy",
+        TEAM_KEY,
+        DENIED,
+        context=NO_ALIAS,
+        note="only the member vault key",
+    ),
+    R("AU-06", "audit role", "audit role", AUDITOR, "backup:DeleteRecoveryPoint", MEMBER_RP, DENIED),
+    R(
+        "AU-07",
+        "audit role",
+        "audit role",
+        AUDITOR,
+        "backup:PutBackupVaultAccessPolicy",
+        MEMBER_VAULT,
+        DENIED,
+        note="read-only",
     ),
     R(
         "MG-03",

@@ -126,6 +126,8 @@ SSM = {
     "/cfct-backup/protected-ous/ids": ",".join(OU_IDS[p] for p in ("Workloads:Prod", "Workloads:Dev")),
     "/cfct-backup/identity-center/instance-arn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
     "/cfct-backup/identity-center/break-glass-group-id": "12345678-1234-1234-1234-123456789012",
+    # organization.config_parameters' default: the management account decides who may audit
+    "/cfct-backup/audit/principal-arns": f"arn:{P}:iam::{MANAGEMENT}:root",
 }
 
 
