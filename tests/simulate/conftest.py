@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from cfct_backup.organization import load_organization
-from cfct_backup.simulation import recovery
 from cfct_backup.simulation.central import (
     BREAK_GLASS_ROLE,
     BUNKER_KEY_ALIAS,
@@ -28,8 +27,6 @@ from cfct_backup.simulation.central import (
     log_bucket_name,
 )
 from cfct_backup.simulation.run import Simulation
-
-from .recovery_prerequisites import model_security_branch
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG = ROOT / "examples" / "organization.yaml"
@@ -153,15 +150,6 @@ def default_simulation() -> DefaultRun:
     sim = Simulation(load_organization(ORG), ROOT, inside=inside)
     report = sim.run([])
     return DefaultRun(sim, report, broken, restored)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def recovery_prerequisites() -> Any:
-    """Every simulation here: the security branch's bunker role and member copy-back admission,
-    modelled until that branch is merged (a no-op afterwards)."""
-    recovery.PREPARE[:] = [model_security_branch]
-    yield
-    recovery.PREPARE.clear()
 
 
 @pytest.fixture(scope="session")
