@@ -158,7 +158,7 @@ def test_every_vault_uses_a_customer_managed_key_and_is_retained(name: str) -> N
     vaults = resources(template, "AWS::Backup::BackupVault")
     assert vaults
     for logical, vault in vaults.items():
-        assert vault.get("DeletionPolicy") == "Retain", logical
+        assert vault.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"), logical
         assert vault.get("UpdateReplacePolicy") == "Retain", logical
         key = resolve(vault["Properties"]["EncryptionKeyArn"], Context(BUNKER), template)
         assert re.fullmatch(r"arn:aws:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+", key), key
@@ -444,7 +444,7 @@ def test_stateful_resources_are_retained(path: Path) -> None:
     )
     for logical, res in template["Resources"].items():
         if res["Type"] in stateful:
-            assert res.get("DeletionPolicy") == "Retain", f"{path.name}:{logical}"
+            assert res.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"), f"{path.name}:{logical}"
             assert res.get("UpdateReplacePolicy") == "Retain", f"{path.name}:{logical}"
 
 

@@ -1,8 +1,9 @@
 """Service control policies: IAM policy grammar as SCPs allow it, and size after CfCT's transformation.
 
-CfCT reads the policy file and sends it minified to Organizations, whose SCP quota is 5,120
-characters; at most 5 SCPs can be attached to one root, OU or account (the FullAWSAccess policy
-that Organizations attaches by default takes one of those places while it stays attached).
+CfCT reads the policy file and sends it to Organizations, whose SCP quota is 10,240 characters (5,120
+for RCPs); at most 10 SCPs (5 RCPs) can be attached to one root, OU or account (the FullAWSAccess
+policy that Organizations attaches by default takes one of those places while it stays attached).
+The numbers live in cfct_backup.quotas with their source.
 SCPs do not support `Principal` / `NotPrincipal`.
 
 RCPs (AWS Organizations, "RCP syntax"): `Principal` must be "*", `NotPrincipal` and `NotAction` are
@@ -19,9 +20,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from cfct_backup.problems import Problem
+from cfct_backup.quotas import quota
 
-MAX_SCP_BYTES = 5120
-MAX_POLICIES_PER_TARGET = 5
+MAX_SCP_BYTES = quota("scp.max_chars")
+MAX_RCP_CHARS = quota("rcp.max_chars")
+MAX_POLICIES_PER_TARGET = quota("scp.max_per_target")
+MAX_RCPS_PER_TARGET = quota("rcp.max_per_target")
 VERSIONS = ("2012-10-17", "2008-10-17")
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 # Service prefixes whose resources RCPs apply to (AWS Organizations, "List of AWS services that
@@ -96,8 +100,9 @@ def check_scp(text: str, source: str, kind: str = "SCP") -> list[Problem]:
         add("a policy is a JSON object with Version and Statement", "003")
         return problems
     size = minified_size(data)
-    if size > MAX_SCP_BYTES:
-        add(f"{size} characters once minified (as CfCT sends it); the quota is {MAX_SCP_BYTES}", "010")
+    limit = MAX_RCP_CHARS if kind == "RCP" else MAX_SCP_BYTES
+    if size > limit:
+        add(f"{size} characters once minified (as CfCT sends it); the quota is {limit}", "010")
     for key in data:
         if key not in ("Version", "Statement", "Id"):
             add(f"unknown top-level element '{key}'", "003")
