@@ -54,7 +54,7 @@ from moto.utilities.utils import get_partition
 
 from cfct_backup.backup_policy import backup_plans
 
-from . import clock, schedule
+from . import backup_reports, clock, schedule
 from ._moto import swap_backend_class, url_module
 
 DAY = 86400.0
@@ -1500,6 +1500,7 @@ class EmulatedBackupBackend(_models.BackupBackend):
         _require(report_delivery_channel, "ReportDeliveryChannel")
         _require(report_setting, "ReportSetting")
         _validate_report_plan(report_delivery_channel, report_setting)
+        backup_reports.check_delivery(self.account_id, report_delivery_channel, report_setting)
         plan = ReportPlan(
             self, report_plan_name, report_plan_description, report_delivery_channel, report_setting
         )
@@ -1517,6 +1518,11 @@ class EmulatedBackupBackend(_models.BackupBackend):
     ) -> ReportPlan:
         plan = self.describe_report_plan(report_plan_name)
         _validate_report_plan(report_delivery_channel, report_setting)
+        backup_reports.check_delivery(
+            self.account_id,
+            report_delivery_channel or plan.report_delivery_channel,
+            report_setting or plan.report_setting,
+        )
         if report_plan_description is not None:
             plan.report_plan_description = report_plan_description
         if report_delivery_channel is not None:
