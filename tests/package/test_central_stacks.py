@@ -54,7 +54,13 @@ def test_org_trail_is_an_encrypted_validated_organization_trail_into_the_log_arc
     selectors = {s["Name"]: s["FieldSelectors"] for s in trail["AdvancedEventSelectors"]}
     data = next(v for k, v in selectors.items() if "Object access" in k)
     starts = next(f["StartsWith"] for f in data if f["Field"] == "resources.ARN")
-    assert "arn:aws:s3:::cfct-backup-" in starts
+    # the central report buckets are watched; the trail's own bucket is not (it would log its own
+    # deliveries: validate rule AWS007), nor the Log Archive's access-log bucket (a delivery loop)
+    assert "arn:aws:s3:::cfct-backup-reports-" in starts
+    own = f"arn:aws:s3:::{trail['S3BucketName']}/AWSLogs/x.json.gz"
+    assert not any(own.startswith(p) for p in starts)
+    access_logs = f"arn:aws:s3:::cfct-backup-access-logs-{LOG_ARCHIVE}-{HOME}/x"
+    assert not any(access_logs.startswith(p) for p in starts)
     log_archive = _t("log-archive.yaml")
     bucket = resolve(
         log_archive["Resources"]["LogBucket"]["Properties"]["BucketName"], Context(LOG_ARCHIVE), log_archive

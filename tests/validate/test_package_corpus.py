@@ -66,6 +66,7 @@ def test_the_corpus_covers_every_check() -> None:
         "SCP007", "SCP008", "SCP009", "SCP010", "SCP020", "SCP021", "RCP007", "RCP011", "RCP012",
         "BKP018", "BKP003",
         "BKP031", "BKP040", "TPL012", "MAN027", "MAN028", "PKG012", "PKG013",
+        "AWS001", "AWS002", "AWS003", "AWS004", "AWS005", "AWS006", "AWS007", "AWS008",
     ]:  # fmt: skip
         assert code in covered, code
 
