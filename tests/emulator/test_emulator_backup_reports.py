@@ -13,7 +13,11 @@ from .helpers import HOME, session
 
 pytestmark = pytest.mark.usefixtures("aws")
 
-ORG_SETTING = {"ReportTemplate": "BACKUP_JOB_REPORT", "OrganizationUnits": ["ou-abcd-11111111"], "Regions": [HOME]}
+ORG_SETTING = {
+    "ReportTemplate": "BACKUP_JOB_REPORT",
+    "OrganizationUnits": ["ou-abcd-11111111"],
+    "Regions": [HOME],
+}
 
 
 def _accounts() -> tuple[str, str]:
@@ -22,7 +26,11 @@ def _accounts() -> tuple[str, str]:
     ids = []
     for name in ("audit", "bunker"):
         status = org.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]
-        ids.append(org.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"]["AccountId"])
+        ids.append(
+            org.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"][
+                "AccountId"
+            ]
+        )
     return ids[0], ids[1]
 
 

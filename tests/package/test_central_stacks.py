@@ -214,7 +214,9 @@ def test_organization_wide_reports_land_in_the_bunker_report_bucket() -> None:
     ]
     templates = {p["ReportSetting"]["ReportTemplate"] for p in plans}
     assert {"BACKUP_JOB_REPORT", "COPY_JOB_REPORT", "RESTORE_JOB_REPORT"} <= templates
-    own_bucket = resolve(audit["Resources"]["ReportBucket"]["Properties"], Context(AUDIT), audit)["BucketName"]
+    own_bucket = resolve(audit["Resources"]["ReportBucket"]["Properties"], Context(AUDIT), audit)[
+        "BucketName"
+    ]
     assert own_bucket == f"cfct-backup-audit-reports-{AUDIT}-{HOME}"
     for plan in plans:
         assert plan["ReportDeliveryChannel"]["S3BucketName"] == "ref:ReportBucket"

@@ -27,7 +27,7 @@ def is_organization_report(setting: Mapping[str, Any] | None) -> bool:
 def check_delivery(
     account_id: str, channel: Mapping[str, Any] | None, setting: Mapping[str, Any] | None
 ) -> None:
-    """Refuse what AWS refuses (or would never deliver): non-CSV organization reports, another account's bucket."""
+    """Refuse non-CSV organization reports and a bucket of another account (AWS never delivers there)."""
     if channel is None:
         return
     formats = channel.get("Formats") or ["CSV"]

@@ -31,7 +31,9 @@ def apply_replication(bucket: Any, properties: dict[str, Any]) -> None:
             raise InvalidRequest(f"PutBucketReplication: destination bucket {name} does not exist")
         target = _models.s3_backends[owner[1]][owner[0]].buckets[name]
         if target.versioning_status != "Enabled":
-            raise InvalidRequest(f"PutBucketReplication: destination bucket {name} must have versioning Enabled")
+            raise InvalidRequest(
+                f"PutBucketReplication: destination bucket {name} must have versioning Enabled"
+            )
         rules.append(
             {
                 "ID": rule.get("Id", f"rule-{i}"),

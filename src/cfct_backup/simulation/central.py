@@ -511,7 +511,11 @@ def check_audit(clients: ClientFactory, org: Organization, ids: OrganizationIds)
     # a report plan writes only to its own account's bucket; that bucket replicates to the bunker's
     # (templates/audit.yaml; https://docs.aws.amazon.com/aws-backup/latest/devguide/create-report-plan-api.html)
     report_bucket = f"cfct-backup-audit-reports-{account_id}-{home}"
-    c.add(*report_replication(clients, account_id, home, report_bucket, f"cfct-backup-reports-{bunker_id}-{home}"))
+    c.add(
+        *report_replication(
+            clients, account_id, home, report_bucket, f"cfct-backup-reports-{bunker_id}-{home}"
+        )
+    )
     protected_ou_ids = {ids.ous[p] for p in org.protected_paths}
     for plan_name in REPORT_PLANS:
         plan = c.call(

@@ -34,7 +34,9 @@ from typing import Any
 
 from cfct_backup.problems import Problem, Severity
 
-CONFORMANCE_PACK_DOC = "https://docs.aws.amazon.com/config/latest/developerguide/conformance-pack-organization-apis.html"
+CONFORMANCE_PACK_DOC = (
+    "https://docs.aws.amazon.com/config/latest/developerguide/conformance-pack-organization-apis.html"
+)
 # PutBackupVaultNotifications: "The following events are supported" (the rest of its valid values
 # are deprecated and "will not return statuses or notifications").
 SUPPORTED_VAULT_EVENTS = frozenset(
@@ -134,20 +136,28 @@ def aws_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
         props: Mapping[str, Any] = raw_props if isinstance(raw_props, Mapping) else {}
         here = _key_line(resources, name)
 
-        _retain_rule(name, rtype, resource, props, here, add)
+        _retain_rule(name, rtype, resource=resource, props=props, here=here, add=add)
         if rtype == "AWS::Config::OrganizationConformancePack" and "ExcludedAccounts" not in props:
             add(
                 here,
                 "AWS001",
-                f"{name}: organization conformance pack without ExcludedAccounts; it fails in accounts without"
-                f" a Config recorder (the Control Tower management account has none) {CONFORMANCE_PACK_DOC}",
+                f"{name}: organization conformance pack without ExcludedAccounts; it fails in accounts"
+                " without a Config recorder (the Control Tower management account has none)"
+                f" {CONFORMANCE_PACK_DOC}",
             )
         elif rtype == "AWS::Backup::ReportPlan":
             _report_plan(name, props, resources, here, add)
         elif rtype == "AWS::S3::Bucket":
             logging = props.get("LoggingConfiguration")
             if isinstance(logging, Mapping) and "DestinationBucketName" in logging:
-                _access_logs(name, logging["DestinationBucketName"], resources, parameters, here, add)
+                _access_logs(
+                    name,
+                    logging["DestinationBucketName"],
+                    resources=resources,
+                    parameters=parameters,
+                    here=here,
+                    add=add,
+                )
         elif rtype == "AWS::Backup::BackupVault":
             notes = props.get("Notifications")
             events = notes.get("BackupVaultEvents") if isinstance(notes, Mapping) else None
@@ -155,12 +165,16 @@ def aws_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
                 if not isinstance(event, str):
                     continue
                 if event in DEPRECATED_VAULT_EVENTS:
-                    add(here, "AWS006", f"{name}: BackupVaultEvents {event} is deprecated; AWS sends nothing for it")
+                    add(
+                        here,
+                        "AWS006",
+                        f"{name}: BackupVaultEvents {event} is deprecated; AWS sends nothing for it",
+                    )
                 elif event not in SUPPORTED_VAULT_EVENTS:
                     add(
                         here,
                         "AWS006",
-                        f"{name}: BackupVaultEvents {event} is not among the events AWS Backup lists as supported",
+                        f"{name}: BackupVaultEvents {event} is not among the events AWS lists as supported",
                         "warning",
                     )
         elif rtype == "AWS::CloudTrail::Trail":
@@ -176,13 +190,19 @@ def aws_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
                     add(
                         here,
                         "AWS008",
-                        f"{name}: matches every CloudWatch alarm state change (OK too); filter detail.state.value",
+                        f"{name}: matches every alarm state change (OK too); filter detail.state.value",
                     )
     return problems
 
 
 def _retain_rule(
-    name: str, rtype: str, resource: Mapping[str, Any], props: Mapping[str, Any], here: int | None, add: Any
+    name: str,
+    rtype: str,
+    *,
+    resource: Mapping[str, Any],
+    props: Mapping[str, Any],
+    here: int | None,
+    add: Any,
 ) -> None:
     policy = resource.get("DeletionPolicy")
     if policy not in RETAINING:
@@ -194,8 +214,8 @@ def _retain_rule(
         add(
             here,
             "AWS005",
-            f"{name}: fixed {named} with DeletionPolicy Retain; a failed first create leaves it behind and the"
-            " retry fails with AlreadyExists (use RetainExceptOnCreate)",
+            f"{name}: fixed {named} with DeletionPolicy Retain; a failed first create leaves it behind and"
+            " the retry fails with AlreadyExists (use RetainExceptOnCreate)",
         )
 
 
@@ -204,9 +224,7 @@ def _report_plan(
 ) -> None:
     setting = props.get("ReportSetting")
     channel = props.get("ReportDeliveryChannel")
-    org_wide = isinstance(setting, Mapping) and any(
-        k in setting for k in ("OrganizationUnits", "Accounts")
-    )
+    org_wide = isinstance(setting, Mapping) and any(k in setting for k in ("OrganizationUnits", "Accounts"))
     if not isinstance(channel, Mapping):
         return
     formats = channel.get("Formats")
@@ -227,6 +245,7 @@ def _report_plan(
 def _access_logs(
     name: str,
     target: Any,
+    *,
     resources: Mapping[str, Any],
     parameters: Mapping[str, Any],
     here: int | None,
@@ -241,8 +260,8 @@ def _access_logs(
         add(
             here,
             "AWS004",
-            f"{name}: access logs go to a bucket given by parameter {target['Ref']}; it must be in this account"
-            " and Region",
+            f"{name}: access logs go to a bucket given by parameter {target['Ref']}; it must be in this"
+            " account and Region",
             "warning",
         )
         return
@@ -275,7 +294,11 @@ def _trail_selectors(name: str, props: Mapping[str, Any], here: int | None, add:
             continue
         arn = by_field.get("resources.ARN")
         if arn is None:
-            add(here, "AWS007", f"{name}: S3 data events on every object include the trail's own bucket {bucket}")
+            add(
+                here,
+                "AWS007",
+                f"{name}: S3 data events on every object include the trail's own bucket {bucket}",
+            )
             continue
         excluded = [
             _normal(v)
