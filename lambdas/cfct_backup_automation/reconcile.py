@@ -25,6 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation.accounts import is_active
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
@@ -155,7 +156,7 @@ def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
     for ou in cfg.protected_ou_ids:
         for page in paginator.paginate(ParentId=ou):
             for acct in page.get("Accounts", []):
-                if acct.get("Status", "ACTIVE") == "ACTIVE":
+                if is_active(acct):  # State, not the retired Status (accounts.py)
                     found[acct["Id"]] = (ou, acct.get("Name", ""))
     return found
 

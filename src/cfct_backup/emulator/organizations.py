@@ -22,7 +22,9 @@ administrator service. This module extends moto's ``OrganizationsBackend`` and r
   account asks about another account
   (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeEffectivePolicy.html);
 - ``backup.amazonaws.com`` (and the other services the package uses) accepted by
-  ``RegisterDelegatedAdministrator``.
+  ``RegisterDelegatedAdministrator``;
+- accounts described with ``State`` only: ``Account.Status`` was retired on 2026-09-09, so code that
+  still reads it finds nothing here (cfct_backup_automation.accounts reads ``State``).
 """
 
 from __future__ import annotations
@@ -253,8 +255,21 @@ class EmulatedOrganizationsResponse(OrganizationsResponse):
         return json.dumps(result)
 
 
+_moto_describe_account = _models.FakeAccount.describe
+
+
+def _describe_account(self: Any) -> dict[str, Any]:
+    """An account as AWS returns it after 2026-09-09: ``State``, without the retired ``Status``
+    (botocore organizations model, Account.Status: "will be retired on September 9, 2026")."""
+    described = dict(_moto_describe_account(self))
+    described.pop("Status", None)
+    return described
+
+
 def install() -> None:
     """Swap the extended backend in; accept the package's services as delegated administrators."""
+    if _models.FakeAccount.describe is not _describe_account:
+        _models.FakeAccount.describe = _describe_account  # type: ignore[method-assign]
     supported = _models.FakeDelegatedAdministrator.SUPPORTED_SERVICES
     supported.extend(s for s in EXTRA_DELEGATED_SERVICES if s not in supported)
     swap_backend_class(_models.organizations_backends, EmulatedOrganizationsBackend)
