@@ -18,7 +18,7 @@ class _Orgs:
 
     def get_paginator(self, name: str) -> Any:
         assert name == "list_accounts_for_parent"
-        return SimpleNamespace(paginate=lambda ParentId: [{"Accounts": self.accounts}])  # noqa: N803
+        return SimpleNamespace(paginate=lambda ParentId: [{"Accounts": self.accounts}])
 
 
 def test_only_active_accounts_are_in_scope() -> None:

@@ -193,14 +193,13 @@ def test_backup_delegated_administrator_and_trusted_access() -> None:
 
 def test_accounts_carry_state_not_the_retired_status() -> None:
     """Account.Status was retired on 2026-09-09 (botocore's organizations model): only State is returned."""
-    from cfct_backup_automation.accounts import account_state, is_active, is_leaving  # noqa: PLC0415
+    from cfct_backup_automation.accounts import account_state, is_active, is_leaving
 
     org = boto3.client("organizations", region_name="us-east-1")
     org.create_organization(FeatureSet="ALL")
     status = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]
-    account_id = org.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"][
-        "AccountId"
-    ]
+    created = org.describe_create_account_status(CreateAccountRequestId=status["Id"])
+    account_id = created["CreateAccountStatus"]["AccountId"]
     described = org.describe_account(AccountId=account_id)["Account"]
     assert "Status" not in described
     assert is_active(described)
