@@ -133,3 +133,31 @@ def test_conformance_pack_excludes_the_management_account() -> None:
         "$[alfred_ssm_/cfct-backup/accounts/management]"
     )
     assert "ExcludedAccounts" in template["Outputs"]
+
+
+def test_self_service_end_users_are_identity_center_roles_and_launches_read_the_template_copy() -> None:
+    import fnmatch
+
+    root = all_templates()[0].parent
+    template = load_template(root / "self-service.yaml")
+    pattern = parameter_file("self-service.json")["EndUserRoleNamePattern"]
+    principal = resolve(
+        template["Resources"]["EndUserAccess"]["Properties"]["PrincipalARN"],
+        Context(MANAGEMENT, parameters={**Context(MANAGEMENT).parameters, "EndUserRoleNamePattern": pattern}),
+        template,
+    )
+    # Identity Center names its roles with this path (the Region segment appears in newer ones)
+    for role in (
+        "arn:aws:iam:::role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BackupUser_0123456789abcdef",
+        "arn:aws:iam:::role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_BackupUser_0123456789abcdef",
+    ):
+        assert fnmatch.fnmatchcase(role, principal), (role, principal)
+    assert not fnmatch.fnmatchcase("arn:aws:iam:::role/AWSReservedSSO_Fake", principal)
+    statements = template["Resources"]["LaunchRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    copies = [s for s in statements if s.get("Sid") == "ReadServiceCatalogTemplateCopies"]
+    assert copies and copies[0]["Action"] == "s3:GetObject"
+    assert copies[0]["Condition"] == {
+        "StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}
+    }
