@@ -24,7 +24,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation import bunker, inventory
+from cfct_backup_automation import bunker, copy_readiness, inventory
 from cfct_backup_automation.accounts import is_active
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
@@ -231,6 +231,8 @@ def reconcile_account(
         )
         cache = destinations if destinations is not None else DestinationCache(ttl=None)
         report.gaps.extend(account_gaps(plans, cfg, account_id, sessions, cache, mode=mode))
+        for region in cfg.governed_regions:  # copy readiness: keys that would make the bunker copy fail
+            report.gaps.extend(copy_readiness.region_gaps(sessions, account_id, region, plans, cfg))
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)
