@@ -8,6 +8,9 @@ managed (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-acc
 RDS and Aurora backups cannot change account and Region in one copy action
 (https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html).
 
+moto creates the EBS default key (alias/aws/ebs) as a customer managed key; AWS manages it:
+:func:`install` makes it ``KeyManager: AWS`` as DescribeKey shows it in AWS.
+
 The key is read from moto's EC2, RDS and KMS backends: an encrypted volume or database without a
 key id is encrypted with the AWS managed key (aws/ebs, aws/rds). Stricter than AWS: only the key
 policy counts (a grant to the destination account is not read), and a Deny with a condition is
@@ -21,6 +24,7 @@ from typing import Any
 
 from cfct_backup_automation.copy_readiness import RESOURCE_TYPES, policy_admits, resource_type
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.elastic_block_store import EBSBackend
 from moto.kms.models import kms_backends
 from moto.rds.models import rds_backends
 
@@ -115,3 +119,17 @@ def copy_key_failure(
         if problem is not None:
             return f"{resource_arn}: its {rtype} backups keep the key {key_id}; {problem}"
     return None
+
+
+_moto_default_key = EBSBackend._create_default_encryption_key
+
+
+def _default_key_is_aws_managed(self: Any) -> str:
+    arn = _moto_default_key(self)
+    kms_backends[self.account_id][self.region_name].describe_key(arn).key_manager = "AWS"
+    return str(arn)
+
+
+def install() -> None:
+    if EBSBackend._create_default_encryption_key is not _default_key_is_aws_managed:
+        EBSBackend._create_default_encryption_key = _default_key_is_aws_managed  # type: ignore[method-assign]
