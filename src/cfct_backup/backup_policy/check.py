@@ -43,8 +43,9 @@ from cfct_backup.backup_policy.spec import (
     Spec,
 )
 from cfct_backup.problems import Problem, Severity
+from cfct_backup.quotas import quota
 
-MAX_POLICY_CHARS = 10_000
+MAX_POLICY_CHARS = quota("backup_policy.max_chars")  # cfct_backup.quotas
 MAX_RULES_PER_PLAN = 10
 MAX_COPY_ACTIONS_PER_RULE = 5
 MAX_SELECTIONS_PER_PLAN = 50

@@ -48,6 +48,7 @@ from moto.organizations.exceptions import (
 from moto.organizations.responses import OrganizationsResponse
 
 from cfct_backup.backup_policy import effective_policy
+from cfct_backup.quotas import quota
 
 from . import clock
 from ._moto import swap_backend_class, url_module
@@ -57,7 +58,11 @@ BACKUP_POLICY_ARN_FORMAT = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/
 MANAGEMENT_POLICY_TYPES = frozenset({"BACKUP_POLICY", "TAG_POLICY", "AISERVICES_OPT_OUT_POLICY"})
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
 # ("Maximum size of a policy document": backup policies 10,000 characters)
-MAX_POLICY_SIZE = {"BACKUP_POLICY": 10000, "TAG_POLICY": 10000, "AISERVICES_OPT_OUT_POLICY": 2500}
+MAX_POLICY_SIZE = {
+    "BACKUP_POLICY": quota("backup_policy.max_chars"),
+    "TAG_POLICY": quota("tag_policy.max_chars"),
+    "AISERVICES_OPT_OUT_POLICY": quota("ai_opt_out_policy.max_chars"),
+}
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services_list.html
 EXTRA_DELEGATED_SERVICES = (
     "backup.amazonaws.com",
