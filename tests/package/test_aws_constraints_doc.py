@@ -20,6 +20,6 @@ def test_every_quota_is_in_the_constraints_table_with_its_value_and_page() -> No
 
 
 def test_the_may_2026_scp_quotas() -> None:
-    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html (raised 2026-05-15)
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html (2026-05-15)
     assert quota("scp.max_chars") == 10240 and quota("scp.max_per_target") == 10
     assert quota("rcp.max_chars") == 5120 and quota("rcp.max_per_target") == 5
