@@ -25,7 +25,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation import baseline, bunker, inventory
+from cfct_backup_automation import baseline, bunker, copy_readiness, inventory
+from cfct_backup_automation.accounts import is_active
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
@@ -160,7 +161,7 @@ def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
     for ou in cfg.protected_ou_ids:
         for page in paginator.paginate(ParentId=ou):
             for acct in page.get("Accounts", []):
-                if acct.get("Status", "ACTIVE") == "ACTIVE":
+                if is_active(acct):  # State, not the retired Status (accounts.py)
                     found[acct["Id"]] = (ou, acct.get("Name", ""))
     return found
 
@@ -305,6 +306,8 @@ def reconcile_account(
         )
         cache = destinations if destinations is not None else DestinationCache(ttl=None)
         report.gaps.extend(account_gaps(plans, cfg, account_id, sessions, cache, mode=mode))
+        for region in cfg.governed_regions:  # copy readiness: keys that would make the bunker copy fail
+            report.gaps.extend(copy_readiness.region_gaps(sessions, account_id, region, plans, cfg))
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup_automation.accounts import account_state
+
 from cfct_backup.cfct.interpreter import ADMINISTRATION_ROLE, EXECUTION_ROLE
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
 
@@ -42,7 +44,7 @@ class RealAccount:
     id: str
     name: str
     email: str
-    status: str  # ACTIVE | SUSPENDED | PENDING_CLOSURE
+    status: str  # the account State: ACTIVE | PENDING_ACTIVATION | SUSPENDED | PENDING_CLOSURE | CLOSED
     ou: str  # CfCT path of the parent OU; "" = directly under Root
 
 
@@ -107,7 +109,7 @@ def read_organization(client: OrganizationsClient) -> RealOrganization:
                     id=account_id,
                     name=str(acct.get("Name", "")),
                     email=str(acct.get("Email", "")),
-                    status=str(acct.get("Status", "ACTIVE")),
+                    status=account_state(acct),  # State: Account.Status is retired
                     ou=placement.get(account_id, ""),
                 )
             )

@@ -57,7 +57,9 @@ def test_tables_queue_and_outputs(template) -> None:
     for t in tables.values():
         assert t["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
         assert t["Properties"]["SSESpecification"]["SSEType"] == "KMS"
-        assert t["DeletionPolicy"] == "Retain"
+        assert (
+            t["DeletionPolicy"] == "RetainExceptOnCreate"
+        )  # named: see tests/package/test_retain_on_create.py
     assert tables["cfct-backup-inventory"]["Properties"]["KeySchema"][0]["AttributeName"] == "accountId"
     # powertools idempotency defaults: partition key "id", TTL attribute "expiration"
     idem = tables["cfct-backup-idempotency"]["Properties"]

@@ -142,7 +142,9 @@ def test_artifact_bucket_is_versioned_encrypted_private_and_tls_only(template):
     assert props["VersioningConfiguration"]["Status"] == "Enabled"
     assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert all(props["PublicAccessBlockConfiguration"].values())
-    assert bucket["DeletionPolicy"] == "Retain"
+    assert (
+        bucket["DeletionPolicy"] == "RetainExceptOnCreate"
+    )  # named: see tests/package/test_retain_on_create.py
     policy = template["Resources"]["ArtifactBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert any(
         s["Effect"] == "Deny" and s["Condition"].get("Bool", {}).get("aws:SecureTransport") == "false"

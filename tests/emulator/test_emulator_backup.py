@@ -382,6 +382,9 @@ def test_framework_duplicate_name_refused() -> None:
 
 def test_report_plan_lifecycle_and_validation() -> None:
     c = client()
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket="cfct-backup-reports"
+    )  # the plan's own bucket
     channel = {"S3BucketName": "cfct-backup-reports", "Formats": ["CSV", "JSON"]}
     setting = {"ReportTemplate": "BACKUP_JOB_REPORT"}
     arn = c.create_report_plan(ReportPlanName="jobs", ReportDeliveryChannel=channel, ReportSetting=setting)[

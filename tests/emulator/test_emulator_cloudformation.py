@@ -101,10 +101,12 @@ BACKUP_TEMPLATE: dict[str, Any] = {
                 "FrameworkTags": [{"Key": "cfct-backup:managed", "Value": "true"}],
             },
         },
+        # a report plan delivers only to a bucket of its own account (emulator/backup_reports.py)
+        "ReportsBucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "reports"}},
         "Reports": {
             "Type": "AWS::Backup::ReportPlan",
             "Properties": {
-                "ReportDeliveryChannel": {"S3BucketName": "reports", "Formats": ["JSON"]},
+                "ReportDeliveryChannel": {"S3BucketName": {"Ref": "ReportsBucket"}, "Formats": ["JSON"]},
                 "ReportSetting": {
                     "ReportTemplate": "CONTROL_COMPLIANCE_REPORT",
                     "FrameworkArns": [{"Fn::GetAtt": ["Framework", "FrameworkArn"]}],

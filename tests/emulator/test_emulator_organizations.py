@@ -189,3 +189,22 @@ def test_backup_delegated_administrator_and_trusted_access() -> None:
     assert [a["Id"] for a in admins] == [org.account]
     services = org.client.list_aws_service_access_for_organization()["EnabledServicePrincipals"]
     assert [s["ServicePrincipal"] for s in services] == ["backup.amazonaws.com"]
+
+
+def test_accounts_carry_state_not_the_retired_status() -> None:
+    """Account.Status was retired on 2026-09-09 (botocore's organizations model): only State is returned."""
+    from cfct_backup_automation.accounts import account_state, is_active, is_leaving
+
+    org = boto3.client("organizations", region_name="us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    status = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]
+    created = org.describe_create_account_status(CreateAccountRequestId=status["Id"])
+    account_id = created["CreateAccountStatus"]["AccountId"]
+    described = org.describe_account(AccountId=account_id)["Account"]
+    assert "Status" not in described
+    assert is_active(described)
+    org.close_account(AccountId=account_id)
+    closed = next(a for a in org.list_accounts()["Accounts"] if a["Id"] == account_id)
+    assert "Status" not in closed
+    assert account_state(closed) == "SUSPENDED" and not is_active(closed) and is_leaving(closed)
+    assert not is_active({"Id": account_id, "Status": "ACTIVE"})  # the retired field alone is not trusted

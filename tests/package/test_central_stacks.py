@@ -54,7 +54,13 @@ def test_org_trail_is_an_encrypted_validated_organization_trail_into_the_log_arc
     selectors = {s["Name"]: s["FieldSelectors"] for s in trail["AdvancedEventSelectors"]}
     data = next(v for k, v in selectors.items() if "Object access" in k)
     starts = next(f["StartsWith"] for f in data if f["Field"] == "resources.ARN")
-    assert "arn:aws:s3:::cfct-backup-" in starts
+    # the central report buckets are watched; the trail's own bucket is not (it would log its own
+    # deliveries: validate rule AWS007), nor the Log Archive's access-log bucket (a delivery loop)
+    assert "arn:aws:s3:::cfct-backup-reports-" in starts
+    own = f"arn:aws:s3:::{trail['S3BucketName']}/AWSLogs/x.json.gz"
+    assert not any(own.startswith(p) for p in starts)
+    access_logs = f"arn:aws:s3:::cfct-backup-access-logs-{LOG_ARCHIVE}-{HOME}/x"
+    assert not any(access_logs.startswith(p) for p in starts)
     log_archive = _t("log-archive.yaml")
     bucket = resolve(
         log_archive["Resources"]["LogBucket"]["Properties"]["BucketName"], Context(LOG_ARCHIVE), log_archive
@@ -198,6 +204,9 @@ def test_org_settings_enable_everything_the_architecture_needs() -> None:
 
 
 def test_organization_wide_reports_land_in_the_bunker_report_bucket() -> None:
+    """A report plan writes only to its own account's bucket and organization plans deliver CSV only
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-report-plan-api.html): the plans write
+    CSV to the audit account's bucket, which replicates audit-manager/ into the bunker's bucket."""
     audit = _t("audit.yaml")
     plans = [
         resolve(p["Properties"], Context(AUDIT), audit)
@@ -205,20 +214,33 @@ def test_organization_wide_reports_land_in_the_bunker_report_bucket() -> None:
     ]
     templates = {p["ReportSetting"]["ReportTemplate"] for p in plans}
     assert {"BACKUP_JOB_REPORT", "COPY_JOB_REPORT", "RESTORE_JOB_REPORT"} <= templates
+    own_bucket = resolve(audit["Resources"]["ReportBucket"]["Properties"], Context(AUDIT), audit)[
+        "BucketName"
+    ]
+    assert own_bucket == f"cfct-backup-audit-reports-{AUDIT}-{HOME}"
     for plan in plans:
-        assert plan["ReportDeliveryChannel"]["S3BucketName"] == f"cfct-backup-reports-{BUNKER}-{HOME}"
+        assert plan["ReportDeliveryChannel"]["S3BucketName"] == "ref:ReportBucket"
+        assert plan["ReportDeliveryChannel"]["Formats"] == ["CSV"]
         assert plan["ReportSetting"]["OrganizationUnits"] == ["ou-ab12-prod0001", "ou-ab12-dev00001"]
         assert re.fullmatch(r"[a-zA-Z][_a-zA-Z0-9]*", plan["ReportPlanName"])
+    replication = resolve(
+        audit["Resources"]["ReportBucket"]["Properties"]["ReplicationConfiguration"], Context(AUDIT), audit
+    )
+    (rule,) = replication["Rules"]
+    assert rule["Filter"]["Prefix"] == "audit-manager/"
+    assert rule["Destination"]["Bucket"] == f"arn:aws:s3:::cfct-backup-reports-{BUNKER}-{HOME}"
+    assert rule["Destination"]["Account"] == BUNKER
     bunker = _t("bunker.yaml")
     doc = resolve(
         bunker["Resources"]["ReportBucketPolicy"]["Properties"]["PolicyDocument"], Context(BUNKER), bunker
     )
     bucket = f"arn:aws:s3:::cfct-backup-reports-{BUNKER}-{HOME}"
-    reports_role = role(AUDIT, "aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports")
+    replicator = role(AUDIT, "cfct-backup-report-replication")
     tls = {"aws:SecureTransport": "true"}
-    assert allows(doc, Request("s3:PutObject", reports_role, f"{bucket}/audit-manager/r.csv", tls))
+    assert allows(doc, Request("s3:ReplicateObject", replicator, f"{bucket}/audit-manager/r.csv", tls))
+    assert not allows(doc, Request("s3:ReplicateObject", replicator, f"{bucket}/reconcile/r.csv", tls))
     assert not allows(
-        doc, Request("s3:PutObject", role(AUDIT, "Admin"), f"{bucket}/audit-manager/r.csv", tls)
+        doc, Request("s3:ReplicateObject", role(AUDIT, "Admin"), f"{bucket}/audit-manager/r.csv", tls)
     )
     assert allows(
         doc, Request("s3:PutObject", role(MANAGEMENT, "cfct-backup-reconcile"), f"{bucket}/reconcile/x", tls)

@@ -27,6 +27,7 @@ from .helpers import (
     Request,
     all_templates,
     allows,
+    condition,
     denies,
     load_template,
     own_templates,
@@ -165,7 +166,7 @@ def test_every_vault_uses_a_customer_managed_key_and_is_retained(name: str) -> N
     vaults = resources(template, "AWS::Backup::BackupVault")
     assert vaults
     for logical, vault in vaults.items():
-        assert vault.get("DeletionPolicy") == "Retain", logical
+        assert vault.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"), logical
         assert vault.get("UpdateReplacePolicy") == "Retain", logical
         key = resolve(vault["Properties"]["EncryptionKeyArn"], Context(BUNKER), template)
         assert re.fullmatch(r"arn:aws:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+", key), key
@@ -463,7 +464,7 @@ def test_stateful_resources_are_retained(path: Path) -> None:
     )
     for logical, res in template["Resources"].items():
         if res["Type"] in stateful:
-            assert res.get("DeletionPolicy") == "Retain", f"{path.name}:{logical}"
+            assert res.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"), f"{path.name}:{logical}"
             assert res.get("UpdateReplacePolicy") == "Retain", f"{path.name}:{logical}"
 
 
@@ -555,10 +556,16 @@ def test_central_bus_accepts_events_only_from_the_organization() -> None:
 
 def test_member_framework_has_the_controls_of_the_design() -> None:
     template = _template("member-baseline.yaml")
-    controls = {
-        c["ControlName"]
-        for c in template["Resources"]["ControlsFramework"]["Properties"]["FrameworkControls"]
-    }
+    listed = template["Resources"]["ControlsFramework"]["Properties"]["FrameworkControls"]
+    # The Vault Lock control is in the list only where member vaults are locked (parameter
+    # MemberVaultLockControl, default false): member vaults carry no lock, so by default it would be
+    # NON_COMPLIANT by design (the locked copies sit in the bunker, which it does not see).
+    (optional,) = [c["Fn::If"] for c in listed if "Fn::If" in c]
+    assert optional[0] == "CheckMemberVaultLock" and optional[2] == {"Ref": "AWS::NoValue"}
+    assert template["Parameters"]["MemberVaultLockControl"]["Default"] == "false"
+    assert not condition("CheckMemberVaultLock", Context(MEMBER, DR), template)
+    controls = {c["ControlName"] for c in listed if "ControlName" in c} | {optional[1]["ControlName"]}
+    assert optional[1]["ControlName"] == "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK"
     assert controls == {
         "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
         "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
@@ -571,7 +578,12 @@ def test_member_framework_has_the_controls_of_the_design() -> None:
         "BACKUP_LAST_RECOVERY_POINT_CREATED",
     }
     framework = resolve(
-        template["Resources"]["ControlsFramework"]["Properties"], Context(MEMBER, DR), template
+        {
+            **template["Resources"]["ControlsFramework"]["Properties"],
+            "FrameworkControls": [c for c in listed if "ControlName" in c],
+        },
+        Context(MEMBER, DR),
+        template,
     )
     cross_region = next(
         c

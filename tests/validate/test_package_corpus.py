@@ -67,6 +67,7 @@ def test_the_corpus_covers_every_check() -> None:
         "BKP018", "BKP003",
         "BKP031", "BKP040", "TPL012", "MAN027", "MAN028", "PKG012", "PKG013",
         "MAN100", "CFCT001", "CFCT002", "CFCT003", "F16",
+        "AWS001", "AWS002", "AWS003", "AWS004", "AWS005", "AWS006", "AWS007", "AWS008",
     ]:  # fmt: skip
         assert code in covered, code
 

@@ -26,7 +26,13 @@ def test_policy_text_as_sent_matches_cfcts_transformation() -> None:
 
 
 def test_a_policy_that_fits_minified_but_not_as_sent_is_too_large() -> None:
-    data = _policy(290)
+    # the smallest policy whose pretty text is over the quota (its minified form is well under it)
+    actions = next(
+        n
+        for n in range(1, 5000)
+        if len(policy_text_as_sent(json.dumps(_policy(n), indent=1))) > MAX_SCP_BYTES
+    )
+    data = _policy(actions)
     minified = json.dumps(data, separators=(",", ":"))
     pretty = json.dumps(data, indent=1)  # one-space indentation: most of it survives, and CR is added
     assert len(minified) < MAX_SCP_BYTES < len(policy_text_as_sent(pretty))

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import boto3
+from cfct_backup_automation.accounts import is_active
 
 from cfct_backup.cfct.cfn import load_template, resource_types
 from cfct_backup.cfct.manifest import Manifest, ManifestResource
@@ -229,7 +230,7 @@ class OrgView:
                 a["Id"]
                 for page in org.get_paginator("list_accounts_for_parent").paginate(ParentId=parent_id)
                 for a in page["Accounts"]
-                if a.get("Status", "ACTIVE") == "ACTIVE"
+                if is_active(a)  # State, not the retired Status
             ]
             for page in org.get_paginator("list_organizational_units_for_parent").paginate(
                 ParentId=parent_id

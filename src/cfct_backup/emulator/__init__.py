@@ -30,7 +30,7 @@ def install() -> None:
         if _installed:
             return
         # Imported here, not at module level: importing the package must stay free.
-        from . import backup, cloudformation, events, kms, organizations, s3, sts  # noqa: PLC0415
+        from . import backup, backup_keys, cloudformation, events, kms, organizations, s3, sts  # noqa: PLC0415
 
         backup.install()
         from . import backup_restore, cloudformation_restore  # noqa: PLC0415 - restores (after backup)
@@ -43,4 +43,5 @@ def install() -> None:
         cloudformation.install()
         events.install()
         s3.install()
+        backup_keys.install()
         _installed = True

@@ -54,7 +54,7 @@ from moto.utilities.utils import get_partition
 
 from cfct_backup.backup_policy import backup_plans
 
-from . import clock, schedule
+from . import backup_keys, backup_reports, clock, schedule
 from ._moto import swap_backend_class, url_module
 
 DAY = 86400.0
@@ -1034,6 +1034,10 @@ class EmulatedBackupBackend(_models.BackupBackend):
             failure = f"Destination backup vault {destination_backup_vault_arn} does not exist"
         elif account != self.account_id:
             failure = self._cross_account_failure(source, cast(BackupVault, destination), iam_role_arn)
+        if failure is None and destination is not None:  # the resource's own key (backup_keys.py)
+            failure = backup_keys.copy_key_failure(
+                source.resource_arn, self.account_id, self.region_name, account, region
+            )
         if failure is None and destination is not None:
             failure = self.lock_violation(cast(BackupVault, destination), lifecycle)
         copied = None
@@ -1500,6 +1504,7 @@ class EmulatedBackupBackend(_models.BackupBackend):
         _require(report_delivery_channel, "ReportDeliveryChannel")
         _require(report_setting, "ReportSetting")
         _validate_report_plan(report_delivery_channel, report_setting)
+        backup_reports.check_delivery(self.account_id, report_delivery_channel, report_setting)
         plan = ReportPlan(
             self, report_plan_name, report_plan_description, report_delivery_channel, report_setting
         )
@@ -1517,6 +1522,11 @@ class EmulatedBackupBackend(_models.BackupBackend):
     ) -> ReportPlan:
         plan = self.describe_report_plan(report_plan_name)
         _validate_report_plan(report_delivery_channel, report_setting)
+        backup_reports.check_delivery(
+            self.account_id,
+            report_delivery_channel or plan.report_delivery_channel,
+            report_setting or plan.report_setting,
+        )
         if report_plan_description is not None:
             plan.report_plan_description = report_plan_description
         if report_delivery_channel is not None:

@@ -376,6 +376,8 @@ class BackupSelectionResource(_Resource, CloudFormationModel):
 def _api_controls(controls: Any) -> list[dict[str, Any]]:
     result = []
     for control in controls or []:
+        if control is None:  # an element that resolved to AWS::NoValue is dropped, as CloudFormation does
+            continue
         api = dict(control)
         scope = control.get("ControlScope")
         if isinstance(scope, Mapping) and "Tags" in scope:

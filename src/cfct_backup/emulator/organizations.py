@@ -24,7 +24,9 @@ administrator service. This module extends moto's ``OrganizationsBackend`` and r
 - ``ListAccountsWithInvalidEffectivePolicy`` and ``ListEffectivePolicyValidationErrors``
   (``organizations_effective.py``), validated with the policy engine's rules;
 - ``backup.amazonaws.com`` (and the other services the package uses) accepted by
-  ``RegisterDelegatedAdministrator``.
+  ``RegisterDelegatedAdministrator``;
+- accounts described with ``State`` only: ``Account.Status`` was retired on 2026-09-09, so code that
+  still reads it finds nothing here (cfct_backup_automation.accounts reads ``State``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from moto.organizations.exceptions import (
 from moto.organizations.responses import OrganizationsResponse
 
 from cfct_backup.backup_policy import effective_policy
+from cfct_backup.quotas import quota
 
 from . import clock
 from ._moto import swap_backend_class, url_module
@@ -58,7 +61,11 @@ BACKUP_POLICY_ARN_FORMAT = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/
 MANAGEMENT_POLICY_TYPES = frozenset({"BACKUP_POLICY", "TAG_POLICY", "AISERVICES_OPT_OUT_POLICY"})
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
 # ("Maximum size of a policy document": backup policies 10,000 characters)
-MAX_POLICY_SIZE = {"BACKUP_POLICY": 10000, "TAG_POLICY": 10000, "AISERVICES_OPT_OUT_POLICY": 2500}
+MAX_POLICY_SIZE = {
+    "BACKUP_POLICY": quota("backup_policy.max_chars"),
+    "TAG_POLICY": quota("tag_policy.max_chars"),
+    "AISERVICES_OPT_OUT_POLICY": quota("ai_opt_out_policy.max_chars"),
+}
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services_list.html
 EXTRA_DELEGATED_SERVICES = (
     "backup.amazonaws.com",
@@ -256,8 +263,21 @@ class EmulatedOrganizationsResponse(EffectivePolicyValidationResponse, Organizat
         return json.dumps(result)
 
 
+_moto_describe_account = _models.FakeAccount.describe
+
+
+def _describe_account(self: Any) -> dict[str, Any]:
+    """An account as AWS returns it after 2026-09-09: ``State``, without the retired ``Status``
+    (botocore organizations model, Account.Status: "will be retired on September 9, 2026")."""
+    described = dict(_moto_describe_account(self))
+    described.pop("Status", None)
+    return described
+
+
 def install() -> None:
     """Swap the extended backend in; accept the package's services as delegated administrators."""
+    if _models.FakeAccount.describe is not _describe_account:
+        _models.FakeAccount.describe = _describe_account  # type: ignore[method-assign]
     supported = _models.FakeDelegatedAdministrator.SUPPORTED_SERVICES
     supported.extend(s for s in EXTRA_DELEGATED_SERVICES if s not in supported)
     swap_backend_class(_models.organizations_backends, EmulatedOrganizationsBackend)

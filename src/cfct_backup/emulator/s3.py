@@ -20,7 +20,8 @@ also applies (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws
   ObjectLockEnabled when you apply ObjectLockConfiguration to a bucket");
 - ``VersioningConfiguration``: ``Enabled`` or ``Suspended``; an Object Lock bucket cannot be
   suspended;
-- ``PublicAccessBlockConfiguration``.
+- ``PublicAccessBlockConfiguration``;
+- ``ReplicationConfiguration`` (:mod:`.s3_replication`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import json
 from typing import Any
 
 from moto.s3 import models as _models
+
+from .s3_replication import apply_replication
 
 _moto_get_permission = _models.FakeBucket.get_permission
 
@@ -96,6 +99,7 @@ def apply_bucket_properties(bucket: Any, properties: dict[str, Any]) -> None:
     block = properties.get("PublicAccessBlockConfiguration")
     if block:
         backend.put_public_access_block(bucket.name, {k: str(_flag(v)).lower() for k, v in block.items()})
+    apply_replication(bucket, properties)
 
 
 _moto_create_bucket = _models.FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]

@@ -443,6 +443,20 @@ def check_management(clients: ClientFactory, org: Organization, ids: Organizatio
     return c.items
 
 
+def report_replication(
+    clients: ClientFactory, account_id: str, home: str, bucket: str, central: str
+) -> tuple[str, bool, str, str]:
+    """(what, ok, detail, seed): the audit report bucket replicates audit-manager/ into the bunker's."""
+    s3 = clients.client("s3", account_id, home)
+    try:
+        rules = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]["Rules"]
+    except Exception as exc:  # noqa: BLE001 - no bucket or no replication: reported as the gap
+        return (f"report bucket {bucket} replicates to {central}", False, _code(exc), "3.11")
+    targets = [r.get("Destination", {}).get("Bucket", "") for r in rules if r.get("Status") == "Enabled"]
+    ok = f"arn:aws:s3:::{central}" in targets
+    return (f"report bucket {bucket} replicates to {central}", ok, ", ".join(targets) or "no rule", "3.11")
+
+
 def check_audit(clients: ClientFactory, org: Organization, ids: OrganizationIds) -> list[CentralCheck]:
     name = org.roles["audit"]
     account_id, home = ids.accounts[name], org.home_region
@@ -496,7 +510,14 @@ def check_audit(clients: ClientFactory, org: Organization, ids: OrganizationIds)
         )
     backup = clients.client("backup", account_id, home)
     bunker_id = ids.accounts[org.roles["bunker"]]
-    report_bucket = f"cfct-backup-reports-{bunker_id}-{home}"
+    # a report plan writes only to its own account's bucket; that bucket replicates to the bunker's
+    # (templates/audit.yaml; https://docs.aws.amazon.com/aws-backup/latest/devguide/create-report-plan-api.html)
+    report_bucket = f"cfct-backup-audit-reports-{account_id}-{home}"
+    c.add(
+        *report_replication(
+            clients, account_id, home, report_bucket, f"cfct-backup-reports-{bunker_id}-{home}"
+        )
+    )
     protected_ou_ids = {ids.ous[p] for p in org.protected_paths}
     for plan_name in REPORT_PLANS:
         plan = c.call(
@@ -509,6 +530,8 @@ def check_audit(clients: ClientFactory, org: Organization, ids: OrganizationIds)
         plan = plan["ReportPlan"]
         channel, setting = plan.get("ReportDeliveryChannel", {}), plan.get("ReportSetting", {})
         problems = []
+        if channel.get("Formats", ["CSV"]) != ["CSV"]:
+            problems.append(f"formats {channel.get('Formats')} (organization reports are CSV only)")
         if channel.get("S3BucketName") != report_bucket:
             problems.append(f"delivered to {channel.get('S3BucketName')} (want {report_bucket})")
         if not protected_ou_ids <= set(setting.get("OrganizationUnits", [])):

@@ -42,6 +42,7 @@ SERVICE_ROLE = "cfct-backup-service-role"
 RESTORE_TESTS_RULE = "cfct-backup-restore-tests-completed"  # templates/restore-validation.yaml
 POLL_SECONDS = 60.0
 
+
 def _code(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):

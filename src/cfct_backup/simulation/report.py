@@ -16,6 +16,7 @@ from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
 from cfct_backup.organization import Organization, OrganizationIds
 from cfct_backup.simulation.central import GROUPS, CentralCheck
+from cfct_backup.simulation.key_drill import key_drill
 from cfct_backup.simulation.recovery import render as render_restores
 from cfct_backup.simulation.recovery import restore_gaps
 
@@ -577,6 +578,11 @@ def inspect_account(
             lines, gaps = scheduled_drill(clients, account_id, org.home_region, bunker_id)
             status.scheduled_jobs.extend(lines)
             status.gaps.extend(gaps)
+            home_bunker = [d for d in status.copy_destinations if f":{org.home_region}:{bunker_id}:" in d]
+            if home_bunker:  # copy readiness: a type that keeps its own key (simulation/key_drill.py)
+                lines, gaps = key_drill(clients, account_id, org.home_region, bunker_id, home_bunker[0])
+                status.copy_jobs.extend(lines)
+                status.gaps.extend(gaps)
     if enrolment is None:
         status.gaps.append("not enrolled (no inventory record)")
     elif enrolment != "PROTECTED":

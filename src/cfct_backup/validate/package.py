@@ -13,9 +13,10 @@ from cfct_backup.backup_policy import check_document, check_effective, merge_pol
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
 from cfct_backup.service_catalog import KEY_PREFIX, package_products
+from cfct_backup.validate.aws_rules import aws_rules
 from cfct_backup.validate.build_stage import build_stage
 from cfct_backup.validate.recovery import restore_testing_problems
-from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, check_scp
+from cfct_backup.validate.scp import MAX_POLICIES_PER_TARGET, MAX_RCPS_PER_TARGET, check_scp
 from cfct_backup.validate.templates import (
     cfn_lint,
     custom_rules,
@@ -142,7 +143,7 @@ def _target_checks(manifest: Manifest, org: _Org | None, where: str) -> list[Pro
 
 
 def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
-    """At most 5 SCPs (and 5 RCPs) per root, OU or account, counted across the manifest."""
+    """At most 10 SCPs (5 RCPs) per root, OU or account, counted across the manifest (cfct_backup.quotas)."""
     per_target: dict[tuple[str, str, str], list[ManifestResource]] = defaultdict(list)
     for res in manifest.resources:
         if res.deploy_method not in ("scp", "rcp"):
@@ -157,7 +158,8 @@ def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
         names = ", ".join(r.name for r in resources)
         last = resources[-1]
         default = "FullAWSAccess" if method == "SCP" else "RCPFullAWSAccess"
-        if len(resources) > MAX_POLICIES_PER_TARGET:
+        limit = MAX_POLICIES_PER_TARGET if method == "SCP" else MAX_RCPS_PER_TARGET
+        if len(resources) > limit:
             problems.append(
                 Problem(
                     where,
@@ -165,10 +167,10 @@ def _scp_counts(manifest: Manifest, where: str) -> list[Problem]:
                     "error",
                     f"{method}020",
                     f"{len(resources)} {method}s attached to {kind} '{target}' ({names});"
-                    f" Organizations allows {MAX_POLICIES_PER_TARGET} per target",
+                    f" Organizations allows {limit} per target",
                 )
             )
-        elif len(resources) == MAX_POLICIES_PER_TARGET:
+        elif len(resources) == limit:
             problems.append(
                 Problem(
                     where,
@@ -606,6 +608,7 @@ def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) 
         data, _error = decode_template(path)
         if data is not None:
             problems.extend(custom_rules(data, _rel(root, path)))
+            problems.extend(aws_rules(data, _rel(root, path)))
     if lint:
         regions = {manifest.region} if manifest is not None else set()
         if manifest is not None:

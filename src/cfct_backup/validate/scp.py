@@ -1,12 +1,14 @@
 """Service control policies: IAM policy grammar as SCPs allow it, and size after CfCT's transformation.
 
 CfCT sends the policy file's text, not minified JSON (CfCT v2.8.4 state_machine_handler.py
-`_load_policy`: text mode, `\n` -> `\r\n`, every double space removed, `policy_text_as_sent`), and
-Organizations counts the characters it receives against the policy-size quota (5,120 characters for
-SCPs and RCPs on https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html,
-which adds that only the console strips whitespace, the API and SDKs keep it); at most 5 SCPs
-can be attached to one root, OU or account (the FullAWSAccess policy
-that Organizations attaches by default takes one of those places while it stays attached).
+`_load_policy`: text mode, `
+` -> `
+`, every double space removed, `policy_text_as_sent`), and
+Organizations counts the characters it receives against the policy-size quota (the API and SDKs keep
+whitespace; only the console strips it): 10,240 characters for SCPs since May 2026, 5,120 for RCPs; at
+most 10 SCPs (5 RCPs) attached to one root, OU or account (the FullAWSAccess policy that
+Organizations attaches by default takes one of those places while it stays attached). The numbers
+live in cfct_backup.quotas with their source.
 SCPs do not support `Principal` / `NotPrincipal`.
 
 RCPs (AWS Organizations, "RCP syntax"): `Principal` must be "*", `NotPrincipal` and `NotAction` are
@@ -24,11 +26,12 @@ from typing import Any
 
 from cfct_backup.cfct.interpreter import policy_text_as_sent
 from cfct_backup.problems import Problem
+from cfct_backup.quotas import quota
 
-# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
-# ("Maximum size of a policy document": service control policies and resource control policies)
-MAX_SCP_BYTES = 5120
-MAX_POLICIES_PER_TARGET = 5
+MAX_SCP_BYTES = quota("scp.max_chars")
+MAX_RCP_CHARS = quota("rcp.max_chars")
+MAX_POLICIES_PER_TARGET = quota("scp.max_per_target")
+MAX_RCPS_PER_TARGET = quota("rcp.max_per_target")
 VERSIONS = ("2012-10-17", "2008-10-17")
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 # Service prefixes whose resources RCPs apply to (AWS Organizations, "List of AWS services that
@@ -104,10 +107,11 @@ def check_scp(text: str, source: str, kind: str = "SCP") -> list[Problem]:
         return problems
     sent = policy_text_as_sent(text)
     size = len(sent)
-    if size > MAX_SCP_BYTES:
+    limit = MAX_RCP_CHARS if kind == "RCP" else MAX_SCP_BYTES
+    if size > limit:
         add(
             f"{size} characters as CfCT sends it (the file text, CRLF line ends, double spaces removed;"
-            f" {minified_size(data)} minified); the quota is {MAX_SCP_BYTES}",
+            f" {minified_size(data)} minified); the quota is {limit}",
             "010",
         )
     try:

@@ -21,10 +21,11 @@ import yaml
 
 from cfct_backup.backup_policy.parse import as_int
 from cfct_backup.problems import Problem
+from cfct_backup.quotas import quota
 
-MIN_CHANGEABLE_DAYS = 3
-MAX_RETENTION_DAYS = 36500
-MIN_START_WINDOW = 60
+MIN_CHANGEABLE_DAYS = quota("vault_lock.min_changeable_days")  # cfct_backup.quotas
+MAX_RETENTION_DAYS = quota("vault_lock.max_retention_days")
+MIN_START_WINDOW = quota("backup_rule.min_start_window_minutes")
 
 
 def decode_template(path: Path) -> tuple[dict[str, Any] | None, str | None]:
