@@ -52,8 +52,8 @@ def emulated_aws(home_region: str) -> Iterator[None]:
     from moto import mock_aws  # noqa: PLC0415 - heavy import, only when simulating
 
     env = {**_FAKE_ENV, "AWS_DEFAULT_REGION": home_region, "AWS_REGION": home_region}
-    install()
     with (
+        install(),  # IAM authorization enforced, patches undone afterwards
         warnings.catch_warnings(),
         mock.patch.dict(os.environ, env),
         mock_aws(config=MOTO_CONFIG),  # type: ignore[call-overload]

@@ -87,6 +87,7 @@ class Report:
     events: list[EventOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     central: list[CentralCheck] = field(default_factory=list)  # role accounts (simulation.central)
+    authorization: Any = None  # simulation.authorization.Authorization (None: not enforced)
 
     @property
     def central_gaps(self) -> list[CentralCheck]:
@@ -105,6 +106,7 @@ class Report:
             and not any(a.gaps for a in self.accounts if a.role)
             and not self.central_gaps
             and not any(f.level == "error" for f in self.findings)
+            and (self.authorization is None or self.authorization.ok)
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -122,6 +124,7 @@ class Report:
             "events": [asdict(e) for e in self.events],
             "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "authorization": None if self.authorization is None else self.authorization.as_dict(),
         }
 
 
@@ -653,6 +656,10 @@ def render_table(report: Report) -> str:
         lines.append(f"  {f.level.upper()} deployment {f.resource}: {f.message}")
     lines.append(headers_note)
     lines.extend(render_central(report.central))
+    if report.authorization is not None:
+        from cfct_backup.simulation.authorization import render  # noqa: PLC0415
+
+        lines.extend(render(report.authorization))
     protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "

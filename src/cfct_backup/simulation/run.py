@@ -23,8 +23,9 @@ from typing import Any
 
 from cfct_backup.cfct.interpreter import ClientFactory, DeploymentResult, Finding, Interpreter
 from cfct_backup.cfct.manifest import ManifestError, load_manifest
+from cfct_backup.emulator import iam
 from cfct_backup.organization import Account, Organization, OrganizationIds
-from cfct_backup.simulation import automation, landing_zone
+from cfct_backup.simulation import authorization, automation, landing_zone
 from cfct_backup.simulation.central import inspect_central
 from cfct_backup.simulation.report import EventOutcome, Report, inspect_account
 
@@ -299,7 +300,10 @@ class Simulation:
             if not reconcile.ok:
                 self.finding("error", "reconcile", reconcile.error)
             self.step("automation", "[6/6] reading back every account")
-            report = self.report(org, ids, clients, result, outcomes)
+            checked = authorization.collect()
+            with iam.enforcing(False):  # the read-back is the oracle, not a principal (leniency list)
+                report = self.report(org, ids, clients, result, outcomes)
+            report.authorization = authorization.run_probes(checked, clients, org, ids)
             self.step("inspect", "  done")
             if self.inside is not None:
                 self.inside(clients, org, ids, report)

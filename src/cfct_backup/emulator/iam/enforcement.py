@@ -89,6 +89,10 @@ def enabled() -> bool:
     return _state.enabled
 
 
+def set_enabled(on: bool) -> None:
+    _state.enabled = on
+
+
 @contextmanager
 def enforcing(on: bool = True) -> Iterator[None]:
     """Authorization on (or off) for the ``with`` block; the previous state afterwards."""
@@ -114,11 +118,17 @@ def _access_key(request_signer: Any) -> str | None:
     credentials = getattr(request_signer, "_credentials", None)
     if credentials is None:
         return None
-    frozen = credentials.get_frozen_credentials() if hasattr(credentials, "get_frozen_credentials") else credentials
+    frozen = (
+        credentials.get_frozen_credentials()
+        if hasattr(credentials, "get_frozen_credentials")
+        else credentials
+    )
     return getattr(frozen, "access_key", None)
 
 
-def _before_call(model: Any, request_signer: Any = None, context: dict[str, Any] | None = None, **_: Any) -> Any:
+def _before_call(
+    model: Any, request_signer: Any = None, context: dict[str, Any] | None = None, **_: Any
+) -> Any:
     if not _state.enabled or not _mocked():
         return None
     context = context if context is not None else {}
@@ -142,6 +152,8 @@ def authorize(call: models.Call) -> str | None:
                 key = (call.service, call.operation, call.principal.identity_arn)
                 _state.unmapped.setdefault(key, Unmapped(*key))
         decision = decide(call.principal, target)
+        if not decision.allowed and not target.mapped and not call.principal.is_root:
+            continue  # recorded above as a leniency: the resource is unknown, "*" proves nothing
         if not decision.allowed:
             with _state.lock:
                 _state.denials.append(
@@ -167,7 +179,9 @@ def principal_context(principal: Principal, region: str) -> dict[str, Any]:
     return context
 
 
-_ROOT_IDENTITY = [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]
+_ROOT_IDENTITY = [
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+]
 
 
 def decide(principal: Principal, target: models.Target) -> Decision:
@@ -177,14 +191,17 @@ def decide(principal: Principal, target: models.Target) -> Decision:
         **policies.resource_org_context(target.account or principal.account),
         **target.context,
     }
+    if target.service_principal is not None:
+        return _service_decision(principal, target)
     request = Request(target.action, target.resource, principal.arn, context)
     if principal.is_root:
-        identity: list[Any] = list(_ROOT_IDENTITY) if target.account in (None, principal.account) else []
+        identity: list[Any] = list(_ROOT_IDENTITY)  # its own permissions; another account still decides
         boundary = None
     else:
         identity, boundary = policies.identity(principal)
     resource_account = target.account or principal.account
-    resource_policy = resources.policy_of(target.resource) if target.resource != "*" else None
+    policy_arn = target.policy_arn or target.resource
+    resource_policy = resources.policy_of(policy_arn) if policy_arn != "*" else None
     scps = policies.org_levels(principal.account, "SERVICE_CONTROL_POLICY")
     rcps = policies.org_levels(resource_account, "RESOURCE_CONTROL_POLICY")
     kwargs: dict[str, Any] = {
@@ -205,6 +222,24 @@ def decide(principal: Principal, target: models.Target) -> Decision:
             return Decision(False, f"{target.resource} has no resource policy that allows {target.action}")
         return _decide_required(request, resource_policy, resource_account, kwargs)
     return evaluate(request, resource_policy=resource_policy, **kwargs)
+
+
+def _service_decision(principal: Principal, target: models.Target) -> Decision:
+    """Whether the AWS service the caller hands a role to may assume it (the role's trust policy)."""
+    service = str(target.service_principal)
+    trust = resources.policy_of(target.resource)
+    if trust is None:
+        return Decision(False, f"role {target.resource} does not exist")
+    context = {"aws:SourceAccount": principal.account, "aws:PrincipalIsAWSService": True}
+    decision = evaluate(
+        Request(target.action, target.resource, service, context),
+        resource_policy=trust,
+        principal_account=target.account,
+        resource_account=target.account,
+    )
+    if decision.allowed:
+        return decision
+    return Decision(False, f"the trust policy of {target.resource} does not let {service} assume it")
 
 
 def _decide_required(
@@ -228,7 +263,9 @@ def _decide_required(
         return Decision(False, f"the resource policy of {request.resource} does not allow {request.action}")
     if direct and principal_account == resource_account:
         # the resource policy suffices; the SCPs and RCPs still apply
-        return evaluate(request, resource_policy=None, **{**kwargs, "identity": _ROOT_IDENTITY, "boundary": None})
+        return evaluate(
+            request, resource_policy=None, **{**kwargs, "identity": _ROOT_IDENTITY, "boundary": None}
+        )
     return evaluate(request, resource_policy=None, **{**kwargs, "resource_account": principal_account})
 
 
@@ -250,3 +287,31 @@ def uninstall() -> None:
             if entry in BUILTIN_HANDLERS:
                 BUILTIN_HANDLERS.remove(entry)
         _state.registered = False
+
+
+def service_role_environment(role_arn: str, service: str, session_name: str, region: str) -> dict[str, str]:
+    """Credentials of ``role_arn`` as ``service`` gets them (a Lambda function's execution role), as
+    the ``AWS_*`` environment variables the Lambda runtime sets. A trust policy that does not let
+    the service assume the role is a recorded denial (the function could not run in AWS)."""
+    from moto.sts.models import sts_backends  # noqa: PLC0415
+
+    parts = role_arn.split(":")
+    account = parts[4] if len(parts) > 5 else ""
+    target = models.Target("sts:AssumeRole", role_arn, region, account, service_principal=service)
+    decision = _service_decision(resolve(None), target)
+    if not decision.allowed:
+        with _state.lock:
+            _state.denials.append(Denial(service, "sts:AssumeRole", role_arn, decision.reason))
+    session = sts_backends[account][parts[1] if len(parts) > 1 else "aws"].assume_role(
+        region_name=region,
+        role_session_name=session_name,
+        role_arn=role_arn,
+        policy="",
+        duration=3600,
+        external_id="",
+    )
+    return {
+        "AWS_ACCESS_KEY_ID": session.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
+        "AWS_SESSION_TOKEN": session.session_token,
+    }

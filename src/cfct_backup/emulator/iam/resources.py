@@ -12,7 +12,9 @@ from typing import Any
 
 from .policies import Policy, parse
 
-_ARN = re.compile(r"^arn:(?P<partition>[\w-]+):(?P<service>[\w-]+):(?P<region>[\w-]*):(?P<account>\d*):(?P<rest>.+)$")
+_ARN = re.compile(
+    r"^arn:(?P<partition>[\w-]+):(?P<service>[\w-]+):(?P<region>[\w-]*):(?P<account>\d*):(?P<rest>.+)$"
+)
 
 
 def split(arn: str) -> dict[str, str] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 _QUERY_CODE = {"ec2": "UnauthorizedOperation"}
 
@@ -24,13 +24,21 @@ def error_code(protocol: str, service: str) -> str:
 
 
 def message(principal_arn: str, action: str, resource: str, reason: str) -> str:
-    return f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource} because {reason}"
+    return (
+        f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource} "
+        f"because {reason}"
+    )
 
 
 def access_denied(protocol: str, service: str, text: str) -> tuple[AWSResponse, dict[str, Any]]:
     """What a botocore ``before-call`` handler returns to answer a request with a 403."""
     code = error_code(protocol, service)
-    metadata = {"HTTPStatusCode": 403, "HTTPHeaders": {}, "RequestId": "cfct-backup-emulator", "RetryAttempts": 0}
-    http = AWSResponse("https://emulated.amazonaws.com/", 403, {}, None)
-    http._content = b""  # what botocore reads from a response body
+    metadata = {
+        "HTTPStatusCode": 403,
+        "HTTPHeaders": {},
+        "RequestId": "cfct-backup-emulator",
+        "RetryAttempts": 0,
+    }
+    http = AWSResponse("https://emulated.amazonaws.com/", 403, HTTPHeaders(), None)
+    http._content = b""  # type: ignore[attr-defined]  # what botocore reads as the body
     return http, {"Error": {"Code": code, "Message": text}, "ResponseMetadata": metadata}

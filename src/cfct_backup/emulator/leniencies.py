@@ -1,0 +1,79 @@
+"""What the emulator still lets through that AWS (or CfCT) would refuse, printed by every simulate
+report (text and JSON). A green simulation proves nothing about these: each entry says what AWS
+does and what the emulator does instead. Remove an entry only together with the code that closes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Leniency:
+    id: str
+    aws: str  # what AWS does
+    emulator: str  # what the emulator does instead
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+LENIENCIES: tuple[Leniency, ...] = (
+    Leniency(
+        "cfn-resource-actions",
+        "CloudFormation creates each resource with the caller's (or the stack's service role's) "
+        "permissions; a missing iam:CreateRole or kms:CreateKey fails the stack",
+        "the CloudFormation API calls are authorized (CreateStackSet, CreateStackInstances, ...), "
+        "the resources moto's CloudFormation creates inside the stack are not",
+    ),
+    Leniency(
+        "service-side-calls",
+        "AWS services act with roles and resource policies: AWS Backup runs jobs as the IamRoleArn "
+        "role, EventBridge delivers cross-account through the target bus's policy, SNS publishes "
+        "to subscribers through the topic policy",
+        "only boto3 calls are authorized (including iam:PassRole and the role's trust for the "
+        "service); what moto's backends do on a service's behalf (rule targets, job execution) is "
+        "not, except the copy-job vault policies and the organization's cross-account setting",
+    ),
+    Leniency(
+        "unmapped-operations",
+        "every operation is authorized on its own resource ARN",
+        "an operation absent from emulator.iam.models.OPERATIONS is evaluated on resource '*' and, "
+        "when that denies, allowed and listed under 'unmapped operations' in the report",
+    ),
+    Leniency(
+        "star-resource-operations",
+        "Organizations, CloudFormation stack and some AWS Backup read operations name a resource ARN",
+        "the operations in emulator.iam.models.STAR are evaluated on resource '*' (stricter for a "
+        "policy scoped to ARNs, never more lenient)",
+    ),
+    Leniency(
+        "cross-account-by-arn",
+        "a call naming another account's resource by ARN (key, vault, bus) reaches that account",
+        "moto answers in the caller's account; the emulator authorizes against the named "
+        "account's resource policy and RCPs, but the state read or changed is the caller's",
+    ),
+    Leniency(
+        "condition-keys",
+        "AWS sets request-specific condition keys (aws:SourceIp, aws:SourceVpc, aws:CalledVia, "
+        "aws:TokenIssueTime, tags, kms:ViaService, kms:EncryptionContext, s3:x-amz-*)",
+        "only the keys listed in emulator.iam.enforcement.principal_context and per operation in "
+        "emulator.iam.models are set; a condition on any other key sees it absent",
+    ),
+    Leniency(
+        "observer-reads",
+        "every read is authorized",
+        "the report's own read-back of the deployed state (simulation.report/central) runs with "
+        "authorization off: it is the test oracle, not a principal of the package",
+    ),
+    Leniency(
+        "iam-eventual-consistency",
+        "IAM changes (a new role, a policy) take seconds to propagate",
+        "they apply at once",
+    ),
+)
+
+
+def as_dicts() -> list[dict[str, Any]]:
+    return [entry.as_dict() for entry in LENIENCIES]
