@@ -7,7 +7,6 @@ mismatch is an AccessDenied in the first real build), and that nothing is wider 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from typing import Any
 
@@ -22,6 +21,7 @@ from cfct_backup.delivery.publish import (
     PARAM_LAMBDA_VERSION,
     default_cfct_bucket,
 )
+from cfct_backup.policy import evaluator
 
 from .conftest import REPO
 from .test_lambda_zip import _CfnLoader
@@ -64,11 +64,13 @@ def resources(st: dict[str, Any]) -> list[Any]:
 
 
 def allows(st: dict[str, Any], arn: str) -> bool:
-    return any(
-        fnmatch.fnmatchcase(arn, sub_pattern(r))
-        for r in resources(st)
-        if not isinstance(r, dict) or "Sub" in r
-    )
+    """Does the statement (`${...}` read as wildcards, conditions aside) allow one of its actions on arn?
+    Decided by the project's policy evaluator."""
+    patterns = [sub_pattern(r) for r in resources(st) if not isinstance(r, dict) or "Sub" in r]
+    policy = {"Statement": [{"Effect": st["Effect"], "Action": st["Action"], "Resource": patterns}]}
+    actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+    caller = "arn:aws:iam::111122223333:role/build"
+    return any(evaluator.allows(policy, evaluator.Request(a, arn, caller)) for a in actions)
 
 
 def test_no_literal_account_region_or_arn(template):

@@ -1,15 +1,12 @@
 """Helpers for the package tests: load templates, resolve intrinsics, evaluate IAM-style policies.
 
 moto enforces no resource policy, key policy or SCP, so a test that expects a denial evaluates the
-statements itself. The evaluator covers the IAM grammar this package uses (Action/NotAction,
-Resource, Principal, the condition operators below, IfExists, ForAnyValue/ForAllValues, policy
-variables such as `${aws:ResourceOrgID}` in condition values); it is not a
-full IAM engine, and it says so by raising on anything it does not understand.
+statements itself. The evaluation is the project's one
+policy evaluator, cfct_backup.policy.evaluator.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,6 +15,8 @@ from typing import Any
 
 import yaml
 from cfnlint.decode import decode
+
+from cfct_backup.policy import evaluator
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -194,164 +193,34 @@ def resources(template: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]
 
 
 # ---------------------------------------------------------------- policy evaluation
+# The project's one evaluator (src/cfct_backup/policy/evaluator.py) decides; these are its per-policy
+# checks ("does this policy alone deny/allow") and a constructor in the argument order the package
+# tests use.
 
 
-@dataclass
-class Request:
-    """One API call as IAM sees it."""
-
-    action: str
-    principal_arn: str
-    resource: str = "*"
-    context: dict[str, Any] = field(default_factory=dict)
-    service_principal: str | None = None
-
-    @property
-    def principal_account(self) -> str:
-        return self.principal_arn.split(":")[4]
-
-    def key(self, name: str) -> list[str] | None:
-        if name.lower() == "aws:principalarn":
-            return [self.principal_arn]
-        if name.lower() == "aws:principalaccount":
-            return [self.principal_account]
-        for k, v in self.context.items():
-            if k.lower() == name.lower():
-                return [str(x) for x in v] if isinstance(v, list) else [str(v)]
-        return None
+def Request(  # stands in for the evaluator's Request, in the tests' argument order
+    action: str,
+    principal_arn: str,
+    resource: str = "*",
+    context: dict[str, Any] | None = None,
+    service_principal: str | None = None,
+) -> evaluator.Request:
+    """One API call; a service principal, when given, is the caller (its ARN stand-in is ignored)."""
+    return evaluator.Request(
+        action=action,
+        resource=resource,
+        principal_arn=service_principal or principal_arn,
+        context=dict(context or {}),
+    )
 
 
-def _like(value: str, pattern: str, *, case: bool = True) -> bool:
-    if not case:
-        value, pattern = value.lower(), pattern.lower()
-    return fnmatch.fnmatchcase(value, pattern)
-
-
-def _as_list(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else [v]
-
-
-def _match_one(op: str, ctx_value: str, policy_values: list[str]) -> bool:
-    """Positive form of an operator: does this one context value match any policy value."""
-    if op in ("StringEquals", "ArnEquals"):
-        return ctx_value in policy_values
-    if op == "StringEqualsIgnoreCase":
-        return ctx_value.lower() in [p.lower() for p in policy_values]
-    if op in ("StringLike", "ArnLike"):
-        return any(_like(ctx_value, p) for p in policy_values)
-    if op == "Bool":
-        return ctx_value.lower() in [str(p).lower() for p in policy_values]
-    raise NotImplementedError(op)
-
-
-_NEGATED = {
-    "StringNotEquals": "StringEquals",
-    "StringNotLike": "StringLike",
-    "ArnNotEquals": "ArnEquals",
-    "ArnNotLike": "ArnLike",
-}
-
-
-_VARIABLE = re.compile(r"\$\{([^}]+)\}")
-
-
-def _substitute(value: str, req: Request) -> str:
-    """Policy variables in a condition value (`${aws:ResourceOrgID}`) take the request's value.
-
-    IAM leaves a condition with a variable the request lacks unsatisfiable in ways that depend on the
-    operator; the tests always give the variables the package uses, so a missing one is an error.
-    """
-
-    def sub(m: re.Match[str]) -> str:
-        found = req.key(m.group(1))
-        if found is None or len(found) != 1:
-            raise NotImplementedError(f"policy variable {m.group(0)} is not in the request context")
-        return found[0]
-
-    return _VARIABLE.sub(sub, value)
-
-
-def _condition_holds(operator: str, key: str, values: Any, req: Request) -> bool:
-    policy_values = [_substitute(str(v), req) for v in _as_list(values)]
-    ctx = req.key(key)
-    qualifier = None
-    if ":" in operator and operator.split(":", maxsplit=1)[0] in ("ForAnyValue", "ForAllValues"):
-        qualifier, operator = operator.split(":", 1)
-    if_exists = operator.endswith("IfExists")
-    if if_exists:
-        operator = operator[: -len("IfExists")]
-    if operator == "Null":
-        present = ctx is not None
-        return present == (policy_values[0].lower() == "false")
-    negated = operator in _NEGATED
-    base = _NEGATED.get(operator, operator)
-    if ctx is None:
-        if qualifier == "ForAllValues":
-            return True
-        if qualifier == "ForAnyValue":
-            return False
-        return if_exists or negated
-    if qualifier == "ForAllValues":
-        return all(_match_one(base, c, policy_values) != negated for c in ctx)
-    if qualifier == "ForAnyValue":
-        return any(_match_one(base, c, policy_values) != negated for c in ctx)
-    matched = any(_match_one(base, c, policy_values) for c in ctx)
-    return not matched if negated else matched
-
-
-def _conditions_hold(conditions: dict[str, Any] | None, req: Request) -> bool:
-    for operator, pairs in (conditions or {}).items():
-        for key, values in pairs.items():
-            if not _condition_holds(operator, key, values, req):
-                return False
-    return True
-
-
-def _principal_matches(principal: Any, req: Request) -> bool:
-    if principal is None:  # SCPs and identity policies: the caller is the principal
-        return True
-    if principal == "*":
-        return True
-    assert isinstance(principal, dict), principal
-    if req.service_principal is not None:
-        return req.service_principal in _as_list(principal.get("Service", []))
-    for p in _as_list(principal.get("AWS", [])):
-        if p == "*":
-            return True
-        if p.endswith(":root") and p.split(":")[4] == req.principal_account:
-            return True
-        if p == req.principal_arn:
-            return True
-    return False
-
-
-def statement_matches(stmt: dict[str, Any], req: Request) -> bool:
-    if "NotAction" in stmt:
-        if any(_like(req.action, a, case=False) for a in _as_list(stmt["NotAction"])):
-            return False
-    elif not any(_like(req.action, a, case=False) for a in _as_list(stmt["Action"])):
-        return False
-    if "Resource" in stmt and not any(_like(req.resource, r) for r in _as_list(stmt["Resource"])):
-        return False
-    if not _principal_matches(stmt.get("Principal"), req):
-        return False
-    return _conditions_hold(stmt.get("Condition"), req)
+denies = evaluator.denies
+allows = evaluator.allows
 
 
 def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
-    return [dict(s) for s in _as_list(policy["Statement"])]
-
-
-def denies(policy: dict[str, Any], req: Request) -> bool:
-    """Does an explicit Deny of this policy match the request?"""
-    return any(s["Effect"] == "Deny" and statement_matches(s, req) for s in statements(policy))
-
-
-def allows(policy: dict[str, Any], req: Request) -> bool:
-    """Does an Allow match and no Deny match (this policy alone)?"""
-    if denies(policy, req):
-        return False
-    return any(s["Effect"] == "Allow" and statement_matches(s, req) for s in statements(policy))
+    st = policy["Statement"]
+    return [dict(s) for s in (st if isinstance(st, list) else [st])]
 
 
 def role(account: str, name: str) -> str:
