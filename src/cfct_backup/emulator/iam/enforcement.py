@@ -13,7 +13,7 @@ and a ``before-call`` handler that, while a ``mock_aws`` is active and enforceme
    it refuses, answers the call with AWS's AccessDenied (:mod:`.responses`) without reaching moto.
 
 Every decision that refused something is kept (:func:`denials`); every operation the table does
-not map, called by a principal other than an account's root user, is kept as a leniency
+not map, called by a principal other than the default administrator, is kept as a leniency
 (:func:`unmapped`): its action was evaluated against resource ``*`` only.
 """
 
@@ -147,12 +147,12 @@ def authorize(call: models.Call) -> str | None:
     for target in models.targets(call):
         if target is None:
             continue
-        if not target.mapped and not call.principal.is_root:
+        if not target.mapped and not call.principal.is_admin:
             with _state.lock:
                 key = (call.service, call.operation, call.principal.identity_arn)
                 _state.unmapped.setdefault(key, Unmapped(*key))
         decision = decide(call.principal, target)
-        if not decision.allowed and not target.mapped and not call.principal.is_root:
+        if not decision.allowed and not target.mapped and not call.principal.is_admin:
             continue  # recorded above as a leniency: the resource is unknown, "*" proves nothing
         if not decision.allowed:
             with _state.lock:
@@ -168,7 +168,7 @@ def principal_context(principal: Principal, region: str) -> dict[str, Any]:
     context: dict[str, Any] = {
         "aws:PrincipalArn": principal.identity_arn,
         "aws:PrincipalAccount": principal.account,
-        "aws:PrincipalType": {"root": "Account", "user": "User", "role": "AssumedRole"}[principal.kind],
+        "aws:PrincipalType": {"admin": "User", "user": "User", "role": "AssumedRole"}[principal.kind],
         "aws:SecureTransport": True,
         "aws:RequestedRegion": region,
         "aws:ViaAWSService": False,
@@ -194,7 +194,7 @@ def decide(principal: Principal, target: models.Target) -> Decision:
     if target.service_principal is not None:
         return _service_decision(principal, target)
     request = Request(target.action, target.resource, principal.arn, context)
-    if principal.is_root:
+    if principal.is_admin:
         identity: list[Any] = list(_ROOT_IDENTITY)  # its own permissions; another account still decides
         boundary = None
     else:
@@ -213,14 +213,15 @@ def decide(principal: Principal, target: models.Target) -> Decision:
         "resource_account": resource_account,
         "management_account": policies.is_management(principal.account),
     }
-    if target.resource_policy_required:
-        # KMS key policies and role trust policies: the resource policy itself must allow, or name
-        # the account (root), which then delegates to the identity policies
-        # (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html,
-        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html)
-        if resource_policy is None:
-            return Decision(False, f"{target.resource} has no resource policy that allows {target.action}")
-        return _decide_required(request, resource_policy, resource_account, kwargs)
+    if target.resource_policy_required and resource_policy is None:
+        # a KMS key or a role that does not exist: nothing can allow the call
+        return Decision(False, f"{target.resource} does not exist (no key policy or trust policy)")
+    # KMS key policies and role trust policies must allow (or name the account, which then
+    # delegates to the identity policies): the evaluator applies that rule for kms:* on a key and
+    # sts:AssumeRole on a role
+    # (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html,
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html)
+    kwargs["resource_in_management_account"] = policies.is_management(resource_account)
     return evaluate(request, resource_policy=resource_policy, **kwargs)
 
 
@@ -240,33 +241,6 @@ def _service_decision(principal: Principal, target: models.Target) -> Decision:
     if decision.allowed:
         return decision
     return Decision(False, f"the trust policy of {target.resource} does not let {service} assume it")
-
-
-def _decide_required(
-    request: Request, resource_policy: Any, resource_account: str, kwargs: dict[str, Any]
-) -> Decision:
-    principal_account = kwargs["principal_account"]
-    as_owner = {**kwargs, "identity": [], "boundary": None, "scps": (), "rcps": ()}
-    as_owner.update(principal_account=resource_account, resource_account=resource_account)
-    # an explicit Deny of the resource policy (everything else allowed)
-    denied = evaluate(request, resource_policy=resource_policy, **{**as_owner, "identity": _ROOT_IDENTITY})
-    if not denied.allowed:
-        return denied
-    direct = evaluate(request, resource_policy=resource_policy, **as_owner).allowed
-    root_arn = f"arn:{request.resource.split(':')[1]}:iam::{principal_account}:root"
-    delegated = evaluate(
-        Request(request.action, request.resource, root_arn, request.context),
-        resource_policy=resource_policy,
-        **as_owner,
-    ).allowed
-    if not direct and not delegated:
-        return Decision(False, f"the resource policy of {request.resource} does not allow {request.action}")
-    if direct and principal_account == resource_account:
-        # the resource policy suffices; the SCPs and RCPs still apply
-        return evaluate(
-            request, resource_policy=None, **{**kwargs, "identity": _ROOT_IDENTITY, "boundary": None}
-        )
-    return evaluate(request, resource_policy=None, **{**kwargs, "resource_account": principal_account})
 
 
 def install() -> None:

@@ -297,9 +297,19 @@ def key_arn(call: Call, key_id: str) -> str:
     return f"arn:aws:kms:{region}:{account}:key/{resolved}"
 
 
+def key_aliases(arn: str) -> list[str]:
+    """kms:ResourceAliases: the aliases of the key
+    (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases)."""
+    from moto.kms.models import kms_backends  # noqa: PLC0415
+
+    parts = arn.split(":")
+    key = kms_backends[parts[4]][parts[3]].keys.get(parts[5].split("/", 1)[-1])
+    return sorted(getattr(key, "aliases", {}) or {}) if key is not None else []
+
+
 def _kms_key(call: Call) -> list[Target]:
     arn = key_arn(call, call.param("KeyId"))
-    context: dict[str, Any] = {"kms:CallerAccount": call.account}
+    context: dict[str, Any] = {"kms:CallerAccount": call.account, "kms:ResourceAliases": key_aliases(arn)}
     if call.operation == "CreateGrant":
         context.update(
             {

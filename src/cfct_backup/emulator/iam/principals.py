@@ -4,10 +4,13 @@
   account): the role session ``arn:aws:sts::<account>:assumed-role/<role>/<session>``, whose
   policies are the role's;
 - an IAM user's access key: the user;
-- any other key (the simulation's and the tests' ``testing`` credentials): the root user of
-  moto's default account, which is the emulated organization's management account. The root user
-  is allowed everything in its own account by identity; SCPs never apply to the management
-  account (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+- any other key (the simulation's and the tests' ``testing`` credentials): the administrator of
+  moto's default account, which is the emulated organization's management account, named as moto's
+  ``GetCallerIdentity`` names it (``arn:aws:iam::<account>:user/moto``) and allowed everything by
+  identity (CfCT's pipeline roles and the operator running the CLI are administrators there). Not
+  the root user: the root user cannot call ``AssumeRole``
+  (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). SCPs never apply to
+  the management account (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
   "SCPs don't affect users or roles in the management account").
 """
 
@@ -31,14 +34,15 @@ _lock = threading.Lock()
 class Principal:
     arn: str  # what AWS names in an AccessDenied message (session ARN for a role session)
     account: str
-    kind: str  # "root", "user", "role"
+    kind: str  # "admin" (the default credentials), "user", "role"
     identity_arn: str  # the IAM entity whose policies apply (role ARN, user ARN, root ARN)
     name: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def is_root(self) -> bool:
-        return self.kind == "root"
+    def is_admin(self) -> bool:
+        """The default credentials: allowed everything by identity."""
+        return self.kind == "admin"
 
 
 def remember_session(access_key: str, facts: dict[str, Any]) -> None:
@@ -51,14 +55,14 @@ def forget_sessions() -> None:
         _session_facts.clear()
 
 
-def root(account: str, partition: str = "aws") -> Principal:
-    arn = f"arn:{partition}:iam::{account}:root"
-    return Principal(arn, account, "root", arn)
+def admin(account: str, partition: str = "aws") -> Principal:
+    arn = f"arn:{partition}:iam::{account}:user/moto"
+    return Principal(arn, account, "admin", arn, "moto")
 
 
 def resolve(access_key: str | None, partition: str = "aws") -> Principal:
     if not access_key:
-        return root(DEFAULT_ACCOUNT_ID, partition)
+        return admin(DEFAULT_ACCOUNT_ID, partition)
     for account_id, account in list(iam_backends.items()):
         backend = account[partition]
         key = backend.access_keys.get(access_key)
@@ -75,4 +79,4 @@ def resolve(access_key: str | None, partition: str = "aws") -> Principal:
         user = backend.get_user_from_access_key_id(access_key)
         if user is not None:
             return Principal(user.arn, account_id, "user", user.arn, user.name)
-    return root(DEFAULT_ACCOUNT_ID, partition)
+    return admin(DEFAULT_ACCOUNT_ID, partition)
