@@ -57,7 +57,7 @@ def install(*, enforce: bool = True) -> Installation:
         with _lock:
             if not _installed:
                 # Imported here, not at module level: importing the package must stay free.
-                from . import backup, cloudformation, events, iam, kms, organizations, s3, sts  # noqa: PLC0415
+                from . import backup, cloudformation, events, fixes, iam, kms, organizations, s3, sts  # noqa: PLC0415
 
                 backup.install()
                 organizations.install()
@@ -67,6 +67,7 @@ def install(*, enforce: bool = True) -> Installation:
                 events.install()
                 s3.install()
                 iam.install()
+                fixes.install()
                 _installed = True
     return Installation(enforce)
 

@@ -5,7 +5,8 @@ AWS's message: "User: <principal ARN> is not authorized to perform: <action> on 
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html). The code is
 ``AccessDenied`` for the query and REST-XML services (IAM, STS, S3, SNS, CloudFormation, ...) and
 ``AccessDeniedException`` for the JSON ones (AWS Backup, KMS, DynamoDB, EventBridge, Organizations,
-Lambda, SSM, ...); EC2 says ``UnauthorizedOperation``. HTTP status 403.
+Lambda, SSM, ...); EC2 says ``UnauthorizedOperation`` and SNS ``AuthorizationError``
+(https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html). HTTP status 403.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
-_QUERY_CODE = {"ec2": "UnauthorizedOperation"}
+_QUERY_CODE = {"ec2": "UnauthorizedOperation", "sns": "AuthorizationError"}
 
 
 def error_code(protocol: str, service: str) -> str:
