@@ -114,10 +114,18 @@ def member_admin_session(clients: Any, account_id: str, region: str) -> Any:
 def member_admin_probes(
     result: Authorization, clients: Any, account_id: str, region: str, vault: str
 ) -> None:
-    """A member account's administrator tries to remove the vault's access policy and to delete the
-    vault: the SCP protecting member backups must refuse both."""
+    """A member account's administrator tries to opt the account out of AWS Backup for a resource
+    type, to remove the vault's access policy and to delete the vault: the SCP protecting member
+    backups (and, for the vault, its access policy) must refuse each."""
     backup = member_admin_session(clients, account_id, region).client("backup")
     principal = f"arn:aws:iam::{account_id}:role/{MEMBER_ADMIN_ROLE}"
+    probe(
+        result,
+        "member admin opts out of AWS Backup for DynamoDB",
+        principal,
+        "backup:UpdateRegionSettings",
+        lambda: backup.update_region_settings(ResourceTypeOptInPreference={"DynamoDB": False}),
+    )
     probe(
         result,
         "member admin deletes the vault access policy",

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from moto.iam.models import iam_backends
-from moto.organizations.models import FakeRoot, organizations_backends
+from moto.organizations.models import organizations_backends
 
 from .principals import Principal
 
@@ -110,17 +110,24 @@ def is_management(account: str, partition: str = "aws") -> bool:
     return org is not None and org.org.master_account_id == account
 
 
-def _type_enabled(org: Any, policy_type: str) -> bool:
-    root = next((o for o in org.ou if isinstance(o, FakeRoot)), None)
-    types = getattr(root, "policy_types", []) or []
-    return any(t.get("Type") == policy_type and t.get("Status") == "ENABLED" for t in types)
+# AWS attaches RCPFullAWSAccess to the root, every OU and every account, and it cannot be detached
+# (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
+# moto attaches it to the root and the management account only.
+RCP_FULL_ACCESS: Policy = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+}
 
 
 def org_levels(account: str, policy_type: str, partition: str = "aws") -> list[list[Policy]]:
-    """The policies of ``policy_type`` per level of the account's OU path; empty when the type is
-    not enabled, the account is not in an organization, or it is the management account."""
+    """The policies of ``policy_type`` per level of the account's OU path; empty when the account is
+    not in an organization or is the management account.
+
+    Attached policies apply whether or not moto records the policy type as enabled: AWS refuses to
+    attach a policy of a type that is not enabled (``PolicyTypeNotEnabledException``), moto does not,
+    so an attached policy is one that AWS would enforce (stricter, never more lenient)."""
     org = organization(account, partition)
-    if org is None or org.org.master_account_id == account or not _type_enabled(org, policy_type):
+    if org is None or org.org.master_account_id == account:
         return []
     try:
         path = org.policy_path(account, policy_type)
@@ -129,6 +136,8 @@ def org_levels(account: str, policy_type: str, partition: str = "aws") -> list[l
     levels: list[list[Policy]] = []
     for _node, attached in path:
         level = [p for p in (parse(getattr(policy, "content", None)) for policy in attached) if p is not None]
+        if policy_type == "RESOURCE_CONTROL_POLICY" and RCP_FULL_ACCESS not in level:
+            level.append(RCP_FULL_ACCESS)
         levels.append(level)
     return levels
 
