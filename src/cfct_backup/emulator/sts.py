@@ -119,8 +119,16 @@ class EmulatedSTSBackend(_models.STSBackend):
         if not trust_allows(role.assume_role_policy_document, caller_arn, caller_account):
             raise denied
 
-    def assume_role(self, **kwargs: Any) -> Any:
-        role = super().assume_role(**kwargs)
+    def assume_role(
+        self,
+        region_name: str,
+        role_session_name: str,
+        role_arn: str,
+        policy: str,
+        duration: int,
+        external_id: str,
+    ) -> _models.AssumedRole:
+        role = super().assume_role(region_name, role_session_name, role_arn, policy, duration, external_id)
         facts = _pending.facts
         if facts:
             remember_session(role.access_key_id, facts)
