@@ -1034,6 +1034,10 @@ class EmulatedBackupBackend(_models.BackupBackend):
             failure = f"Destination backup vault {destination_backup_vault_arn} does not exist"
         elif account != self.account_id:
             failure = self._cross_account_failure(source, cast(BackupVault, destination), iam_role_arn)
+        if failure is None and destination is not None:  # both vaults' access policies, the SCPs
+            from .iam.copy_jobs import copy_refusal  # noqa: PLC0415
+
+            failure = copy_refusal(source.vault, destination, iam_role_arn, self.account_id)
         if failure is None and destination is not None:
             failure = self.lock_violation(cast(BackupVault, destination), lifecycle)
         copied = None

@@ -68,6 +68,20 @@ LENIENCIES: tuple[Leniency, ...] = (
         "authorization off: it is the test oracle, not a principal of the package",
     ),
     Leniency(
+        "copy-role-identity",
+        "a copy job's IAM role needs backup:CopyFromBackupVault / CopyIntoBackupVault in its own "
+        "policies (AWSBackupServiceRolePolicyForBackup grants them)",
+        "copy jobs check both vaults' access policies and the source account's SCPs with the "
+        "policy evaluator, taking the role's identity policies as allowing (AWS managed policies "
+        "are not loaded in moto)",
+    ),
+    Leniency(
+        "aws-managed-policies",
+        "an AWS managed policy attached to a role grants its permissions",
+        "AWS managed policies are not loaded (moto's iam.load_aws_managed_policies is off): a role "
+        "that relies on one is denied what it grants (stricter)",
+    ),
+    Leniency(
         "iam-eventual-consistency",
         "IAM changes (a new role, a policy) take seconds to propagate",
         "they apply at once",

@@ -119,7 +119,7 @@ class EmulatedSTSBackend(_models.STSBackend):
         if not trust_allows(role.assume_role_policy_document, caller_arn, caller_account):
             raise denied
 
-    def assume_role(
+    def assume_role(  # noqa: PLR0917 - moto's signature
         self,
         region_name: str,
         role_session_name: str,
