@@ -122,7 +122,9 @@ def test_report_json_is_the_documented_schema(default_run):
         "events",
         "central",
         "timings_seconds",
+        "authorization",
     }
+    assert set(data["authorization"]) == {"ok", "denials", "unmapped_operations", "probes", "leniencies"}
     account = data["accounts"][0]
     for key in (
         "name",
