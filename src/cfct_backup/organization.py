@@ -152,12 +152,15 @@ class OrganizationIds:
     ous: dict[str, str] = field(default_factory=dict)  # OU path -> ID
 
     def ou_org_path(self, path: str) -> str:
-        """`aws:PrincipalOrgPaths` value for every account in and under the OU."""
+        """`aws:PrincipalOrgPaths` value of exactly the accounts directly in the OU: CfCT deploys the
+        baseline to no child OU, so `.../ou-x/*` (which also matches every child OU's path) would admit
+        unprotected accounts. AWS writes the value with a trailing slash
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths)."""
         ids = []
         parts = path.split(":")
         for i in range(len(parts)):
             ids.append(self.ous[":".join(parts[: i + 1])])
-        return "/".join([self.org_id, self.root_id, *ids]) + "/*"
+        return "/".join([self.org_id, self.root_id, *ids]) + "/"
 
 
 def placeholder_ids(org: Organization) -> OrganizationIds:

@@ -38,7 +38,7 @@ ROOT_ID = "r-ab12"
 PROD_OU = "ou-ab12-prod0001"
 DEV_OU = "ou-ab12-dev00001"
 SANDBOX_OU = "ou-ab12-sand0001"
-PROTECTED_PATHS = [f"{ORG_ID}/{ROOT_ID}/{PROD_OU}/*", f"{ORG_ID}/{ROOT_ID}/{DEV_OU}/*"]
+PROTECTED_PATHS = [f"{ORG_ID}/{ROOT_ID}/{PROD_OU}/", f"{ORG_ID}/{ROOT_ID}/{DEV_OU}/"]
 BUNKER_KEY_ID = "mrk-0123456789abcdef0123456789abcdef"
 
 DEFAULT_PARAMETERS: dict[str, Any] = {
@@ -108,14 +108,23 @@ class Context:
 _SUB = re.compile(r"\$\{([^}!]+)\}")
 
 
+class _NoValue:
+    """What `Ref: AWS::NoValue` resolves to: the list item or property disappears."""
+
+
+NO_VALUE = _NoValue()
+
+
 def resolve(node: Any, ctx: Context, template: dict[str, Any]) -> Any:
     """Resolve Ref, Fn::Sub, Fn::GetAtt, Fn::If (conditions by Fn::Equals) to plain values."""
     if isinstance(node, list):
-        return [resolve(n, ctx, template) for n in node]
+        return [r for r in (resolve(n, ctx, template) for n in node) if r is not NO_VALUE]
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
         ((key, value),) = node.items()
+        if key == "Ref" and value == "AWS::NoValue":
+            return NO_VALUE
         if key == "Ref":
             return _ref(str(value), ctx, template)
         if key == "Fn::Sub":
@@ -140,7 +149,8 @@ def resolve(node: Any, ctx: Context, template: dict[str, Any]) -> Any:
         if key == "Fn::If":
             cond, yes, no = value
             return resolve(yes if condition(cond, ctx, template) else no, ctx, template)
-    return {k: resolve(v, ctx, template) for k, v in node.items()}
+    resolved = {k: resolve(v, ctx, template) for k, v in node.items()}
+    return {k: v for k, v in resolved.items() if v is not NO_VALUE}
 
 
 def condition(name: str, ctx: Context, template: dict[str, Any]) -> bool:

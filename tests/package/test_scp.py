@@ -22,7 +22,9 @@ CONTROL_TOWER_GUARDRAILS = 1
 MEMBER_VAULT = f"arn:aws:backup:{HOME}:{MEMBER}:backup-vault:cfct-backup-vault"
 BUNKER_VAULT_HOME = f"arn:aws:backup:{HOME}:{BUNKER}:backup-vault:cfct-backup-bunker"
 BUNKER_VAULT_DR = f"arn:aws:backup:{DR}:{BUNKER}:backup-vault:cfct-backup-bunker"
-EXEMPT = ("AWSControlTowerExecution", "stacksets-exec-0123abcd", "cfct-backup-break-glass")
+EXEMPT = ("AWSControlTowerExecution",)
+# Names the design does not need, no longer exempt (docs/threat-model.md, "Exemptions").
+NOT_EXEMPT = ("stacksets-exec-0123abcd", "cfct-backup-break-glass", "cfct-backup-automation")
 
 
 def _scp(name: str) -> dict[str, Any]:
@@ -73,7 +75,7 @@ def _attachments() -> Counter[str]:
 
 def test_at_most_five_scps_per_target_counting_full_access_and_control_tower() -> None:
     counts = _attachments()
-    assert counts == {"Workloads:Prod": 2, "Workloads:Dev": 2, "Backup": 2}
+    assert counts == {"Workloads:Prod": 2, "Workloads:Dev": 2, "Backup": 2, "Security": 1}
     for target, n in counts.items():
         assert n + ALWAYS_ATTACHED + CONTROL_TOWER_GUARDRAILS <= SCP_MAX_PER_TARGET, target
 
@@ -104,6 +106,8 @@ def test_member_vault_changes_are_denied_except_to_pipeline_and_break_glass(acti
     assert denies(scp, Request(action, role(MEMBER, "OrganizationAccountAccessRole"), MEMBER_VAULT))
     for name in EXEMPT:
         assert not denies(scp, Request(action, role(MEMBER, name), MEMBER_VAULT)), name
+    for name in NOT_EXEMPT:
+        assert denies(scp, Request(action, role(MEMBER, name), MEMBER_VAULT)), name
     # another team's vault is not this package's business
     other = f"arn:aws:backup:{HOME}:{MEMBER}:backup-vault:team-vault"
     assert not denies(scp, Request(action, role(MEMBER, "Admin"), other))
@@ -160,11 +164,18 @@ def test_backup_keys_are_protected_by_alias_and_by_tag() -> None:
     admin = role(MEMBER, "Admin")
     by_alias = {"kms:ResourceAliases": ["alias/cfct-backup-vault"]}
     by_tag = {"aws:ResourceTag/cfct-backup:managed": "true"}
+    pipeline = role(MEMBER, "AWSControlTowerExecution")
     for action in ("kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey"):
         assert denies(scp, Request(action, admin, key, by_alias)), action
         assert denies(scp, Request(action, admin, key, by_tag)), action
         assert not denies(scp, Request(action, admin, key, {"kms:ResourceAliases": ["alias/team"]})), action
-        assert not denies(scp, Request(action, role(MEMBER, "cfct-backup-break-glass"), key, by_alias))
+        assert denies(scp, Request(action, role(MEMBER, "cfct-backup-break-glass"), key, by_alias))
+    # the pipeline may rewrite a key policy, but nobody may delete or disable a backup key: the
+    # rewrite-then-delete path is closed
+    assert not denies(scp, Request("kms:PutKeyPolicy", pipeline, key, by_alias))
+    for action in ("kms:ScheduleKeyDeletion", "kms:DisableKey"):
+        assert denies(scp, Request(action, pipeline, key, by_alias)), action
+        assert denies(scp, Request(action, f"arn:aws:iam::{MEMBER}:root", key, by_tag)), action
     alias = f"arn:aws:kms:{HOME}:{MEMBER}:alias/cfct-backup-vault"
     assert denies(scp, Request("kms:DeleteAlias", admin, alias))
     assert not denies(scp, Request("kms:DeleteAlias", admin, f"arn:aws:kms:{HOME}:{MEMBER}:alias/team"))
@@ -175,20 +186,26 @@ def test_bunker_and_key_vault_are_locked_down() -> None:
     scp = _scp("lock-down-bunker.json")
     admin = role(BUNKER, "AWSReservedSSO_AdministratorAccess_abc")
     vault = BUNKER_VAULT_HOME
-    for action in (
-        "backup:DeleteRecoveryPoint",
-        "backup:StartRestoreJob",
-        "backup:PutBackupVaultAccessPolicy",
-    ):
+    bg, pipeline = role(BUNKER, "cfct-backup-break-glass"), role(BUNKER, "AWSControlTowerExecution")
+    for action in ("backup:DeleteRecoveryPoint", "backup:StartRestoreJob", "backup:StartCopyJob"):
         assert denies(scp, Request(action, admin, vault)), action
-        assert not denies(scp, Request(action, role(BUNKER, "cfct-backup-break-glass"), vault)), action
+        assert not denies(scp, Request(action, bg, vault)), action
+        assert denies(scp, Request(action, pipeline, vault)), action
+    for action in ("backup:PutBackupVaultAccessPolicy", "backup:PutBackupVaultLockConfiguration"):
+        assert denies(scp, Request(action, admin, vault)), action
+        assert denies(scp, Request(action, bg, vault)), action
+        assert not denies(scp, Request(action, pipeline, vault)), action
     key = f"arn:aws:kms:{HOME}:{KEY_VAULT}:key/mrk-1"
     human = {"aws:PrincipalIsAWSService": "false"}
-    assert denies(scp, Request("kms:ScheduleKeyDeletion", role(KEY_VAULT, "Admin"), key, human))
-    assert not denies(
-        scp, Request("kms:ScheduleKeyDeletion", role(KEY_VAULT, "AWSControlTowerExecution"), key, human)
-    )
+    for who in (
+        role(KEY_VAULT, "Admin"),
+        role(KEY_VAULT, "AWSControlTowerExecution"),
+        f"arn:aws:iam::{KEY_VAULT}:root",
+    ):
+        assert denies(scp, Request("kms:ScheduleKeyDeletion", who, key, human)), who
+    assert not denies(scp, Request("kms:PutKeyPolicy", role(KEY_VAULT, "AWSControlTowerExecution"), key))
     for action in ("iam:CreateUser", "iam:CreateAccessKey", "organizations:LeaveOrganization"):
         assert denies(scp, Request(action, role(BUNKER, "AWSControlTowerExecution"))), action
     assert denies(scp, Request("iam:CreateRole", admin))
-    assert not denies(scp, Request("iam:CreateRole", role(BUNKER, "stacksets-exec-abc")))
+    assert denies(scp, Request("iam:CreateRole", role(BUNKER, "stacksets-exec-abc")))
+    assert not denies(scp, Request("iam:CreateRole", role(BUNKER, "AWSControlTowerExecution")))

@@ -82,6 +82,12 @@ def _key_policies() -> list[tuple[str, str, dict[str, Any], str]]:
 # ---------------------------------------------------------------- vault access policies
 
 
+# The Config rule's trio: break-glass (deletion) and the pipeline (later policy updates) are exempt
+# here; the SCPs give each only its own action (tests/security/test_matrix.py proves the sum).
+CONFIG_RULE_ACTIONS = PROTECTED_VAULT_ACTIONS[:3]
+REMOVAL_ACTIONS = PROTECTED_VAULT_ACTIONS[3:]
+
+
 @pytest.mark.parametrize(("name", "account"), sorted(VAULT_TEMPLATES.items()))
 @pytest.mark.parametrize("action", PROTECTED_VAULT_ACTIONS)
 def test_vault_policy_denies_deletion_and_policy_changes_to_all_but_break_glass(
@@ -90,13 +96,14 @@ def test_vault_policy_denies_deletion_and_policy_changes_to_all_but_break_glass(
     policy = _vault_policy(name, account)
     for caller in (
         role(account, "Admin"),
-        role(account, "AWSControlTowerExecution"),
         role(account, "cfct-backup-automation"),
         f"arn:aws:iam::{account}:root",
         role(OUTSIDER, "cfct-backup-break-glass"),  # the right name in the wrong account
+        role(OUTSIDER, "AWSControlTowerExecution"),
     ):
         assert denies(policy, Request(action, caller)), f"{name}: {action} by {caller} not denied"
-    assert not denies(policy, Request(action, role(account, "cfct-backup-break-glass")))
+    for exempt in ("cfct-backup-break-glass", "AWSControlTowerExecution"):
+        assert denies(policy, Request(action, role(account, exempt))) is (action in REMOVAL_ACTIONS), exempt
 
 
 @pytest.mark.parametrize(("name", "account"), sorted(VAULT_TEMPLATES.items()))
@@ -276,19 +283,23 @@ def test_member_key_policy_gives_create_grant_to_nobody_else() -> None:
 
 
 @pytest.mark.parametrize("name", ["key-vault.yaml", "key-vault-replica.yaml"])
-def test_bunker_key_requires_mfa_and_serves_only_the_bunker(name: str) -> None:
+def test_bunker_key_requires_root_with_mfa_and_serves_only_the_bunker(name: str) -> None:
+    """Identity Center and role-chained sessions carry no aws:MultiFactorAuthPresent (IAM condition
+    keys page), so the guard names the one principal that can present MFA: the root user."""
     ((_, _, policy, _),) = [p for p in _key_policies() if p[0] == name]
     admin = role(KEY_VAULT, "KeyAdmin")
+    root = f"arn:aws:iam::{KEY_VAULT}:root"
     no_mfa = {"aws:MultiFactorAuthPresent": "false"}
     mfa = {"aws:MultiFactorAuthPresent": "true"}
     for action in ("kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"):
-        assert not allows(policy, Request(action, admin, context=no_mfa)), action
-        assert not allows(policy, Request(action, admin)), f"{action} without the MFA key at all"
-        assert allows(policy, Request(action, admin, context=mfa)), action
-    # the pipeline may update the key policy, never delete or disable the key without MFA
+        assert denies(policy, Request(action, admin, context=mfa)), f"{action}: a role, even claiming MFA"
+        assert denies(policy, Request(action, root, context=no_mfa)), action
+        assert denies(policy, Request(action, root)), f"{action} without the MFA key at all"
+        assert allows(policy, Request(action, root, context=mfa)), action
+    # the pipeline may update the key policy, never delete or disable the key
     pipeline = role(KEY_VAULT, "AWSControlTowerExecution")
     assert allows(policy, Request("kms:PutKeyPolicy", pipeline, context=no_mfa))
-    assert not allows(policy, Request("kms:ScheduleKeyDeletion", pipeline, context=no_mfa))
+    assert denies(policy, Request("kms:ScheduleKeyDeletion", pipeline, context=mfa))
     # administration is separated from use
     for action in ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"):
         assert not allows(policy, Request(action, admin, context=mfa)), action
@@ -320,16 +331,24 @@ def _iam_documents(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]
 def test_no_iam_policy_allows_every_action_on_every_resource(path: Path) -> None:
     template = load_template(path)
     for where, doc in _iam_documents(template):
-        for stmt in statements(doc):
-            if stmt["Effect"] != "Allow":
-                continue
-            actions = stmt.get("Action", [])
-            actions = actions if isinstance(actions, list) else [actions]
-            res = stmt.get("Resource", [])
-            res = res if isinstance(res, list) else [res]
-            assert not ("*" in actions and "*" in res), where
-            assert "*" not in actions, f"{where}: Action *"
-            assert not any(a.endswith(":*") for a in actions if isinstance(a, str)), f"{where}: service:*"
+        for raw in statements(doc):
+            # a conditional statement (Fn::If) counts with each of its branches
+            branches = raw["Fn::If"][1:] if "Fn::If" in raw else [raw]
+            for stmt in branches:
+                if isinstance(stmt, dict) and "Effect" in stmt:
+                    _no_wildcard_allow(where, stmt)
+
+
+def _no_wildcard_allow(where: str, stmt: dict[str, Any]) -> None:
+    if stmt["Effect"] != "Allow":
+        return
+    actions = stmt.get("Action", [])
+    actions = actions if isinstance(actions, list) else [actions]
+    res = stmt.get("Resource", [])
+    res = res if isinstance(res, list) else [res]
+    assert not ("*" in actions and "*" in res), where
+    assert "*" not in actions, f"{where}: Action *"
+    assert not any(a.endswith(":*") for a in actions if isinstance(a, str)), f"{where}: service:*"
 
 
 AUTOMATION_TEMPLATES = {

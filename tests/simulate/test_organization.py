@@ -53,8 +53,8 @@ def test_config_parameters_use_the_real_ids_and_nested_org_paths():
     prod, dev, workloads = ids.ous["Workloads:Prod"], ids.ous["Workloads:Dev"], ids.ous["Workloads"]
     assert params["/cfct-backup/protected-ous/ids"] == ("StringList", f"{prod},{dev}")
     assert params["/cfct-backup/protected-ous/org-paths"][1].split(",") == [
-        f"o-abcdefghij/r-ab12/{workloads}/{prod}/*",
-        f"o-abcdefghij/r-ab12/{workloads}/{dev}/*",
+        f"o-abcdefghij/r-ab12/{workloads}/{prod}/",
+        f"o-abcdefghij/r-ab12/{workloads}/{dev}/",
     ]
     assert params["/cfct-backup/alert-email"] == ("String", "backup-alerts@example.com")
 
