@@ -204,3 +204,16 @@ def test_without_enforcement_nothing_is_decided(aws: None) -> None:
     arn = _role(iam_client, "nothing", _trust(MANAGEMENT))
     _assume(arn).client("iam").get_role(RoleName="nothing")
     assert iam.denials() == []
+
+
+def test_a_statement_cloudformation_removed_as_novalue_is_not_read_as_null() -> None:
+    """moto's CloudFormation keeps an Fn::If branch that is AWS::NoValue as null in a list;
+    CloudFormation removes it."""
+    from cfct_backup.emulator.iam.policies import parse
+
+    kept = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    assert parse(json.dumps({"Version": "2012-10-17", "Statement": [None, kept]})) == {
+        "Version": "2012-10-17",
+        "Statement": [kept],
+    }
+    assert parse({"Statement": [kept, None]}) == {"Statement": [kept]}

@@ -27,7 +27,8 @@ from typing import Any
 
 from botocore.handlers import BUILTIN_HANDLERS
 
-from cfct_backup.policy.evaluator import Decision, Request, evaluate
+from cfct_backup.policy.evaluator import Decision, PolicyError, Request
+from cfct_backup.policy.evaluator import evaluate as _evaluate
 
 from . import models, policies, resources
 from .principals import Principal, resolve
@@ -177,6 +178,15 @@ def principal_context(principal: Principal, region: str) -> dict[str, Any]:
         **principal.facts,
     }
     return context
+
+
+def evaluate(request: Request, **kwargs: Any) -> Decision:
+    """The evaluator's decision; a policy it cannot read denies (AWS refuses such a policy when it
+    is put, so nothing it says can allow anything)."""
+    try:
+        return _evaluate(request, **kwargs)
+    except PolicyError as exc:
+        return Decision(False, f"a policy in force is malformed: {exc}")
 
 
 _ROOT_IDENTITY = [

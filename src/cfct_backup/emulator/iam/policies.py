@@ -29,7 +29,7 @@ def parse(document: Any) -> Policy | None:
     if document is None or document == "":
         return None
     if isinstance(document, Mapping):
-        return document
+        return _without_novalue(document)
     if isinstance(document, bytes):
         document = document.decode()
     text = str(document)
@@ -41,7 +41,17 @@ def parse(document: Any) -> Policy | None:
         value = json.loads(text)
     except ValueError:
         return None
-    return value if isinstance(value, Mapping) else None
+    return _without_novalue(value) if isinstance(value, Mapping) else None
+
+
+def _without_novalue(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """CloudFormation removes a list item that is ``AWS::NoValue`` (an ``Fn::If`` branch);
+    moto 5.2.x's CloudFormation leaves it as ``null``, e.g. a policy statement. Drop those
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html#cfn-pseudo-param-novalue)."""
+    statements = document.get("Statement")
+    if isinstance(statements, list) and any(s is None for s in statements):
+        return {**document, "Statement": [s for s in statements if s is not None]}
+    return document
 
 
 def _managed_document(policy: Any) -> Policy | None:
