@@ -217,3 +217,28 @@ def test_a_statement_cloudformation_removed_as_novalue_is_not_read_as_null() -> 
         "Statement": [kept],
     }
     assert parse({"Statement": [kept, None]}) == {"Statement": [kept]}
+
+
+def test_a_function_role_that_does_not_trust_lambda_is_a_recorded_denial(enforced: None) -> None:
+    iam_client = boto3.client("iam", region_name=HOME)
+    lambda_trust = {
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    good = _role(iam_client, "fn-good", lambda_trust)
+    bad = _role(iam_client, "fn-bad", _trust(MANAGEMENT))
+    env = iam.service_role_environment(good, "lambda.amazonaws.com", "fn", HOME)
+    assert iam.denials() == []
+    as_function = boto3.client(
+        "sts",
+        region_name=HOME,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=env["AWS_SESSION_TOKEN"],
+    )
+    assert as_function.get_caller_identity()["Arn"] == f"arn:aws:sts::{MANAGEMENT}:assumed-role/fn-good/fn"
+    iam.service_role_environment(bad, "lambda.amazonaws.com", "fn", HOME)
+    assert [(d.principal, d.action, d.resource) for d in iam.denials()] == [
+        ("lambda.amazonaws.com", "sts:AssumeRole", bad)
+    ]
