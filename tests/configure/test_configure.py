@@ -74,8 +74,8 @@ def test_writes_exactly_the_parameters_with_the_real_ids_and_nested_org_paths(bu
     assert value("protected-ous/ids") == f"{ous['Workloads:Prod']},{ous['Workloads:Prod:Critical']}"
     prefix = f"{built.org_id}/{built.root_id}/{ous['Workloads']}/{ous['Workloads:Prod']}"
     assert value("protected-ous/org-paths").split(",") == [
-        f"{prefix}/*",
-        f"{prefix}/{ous['Workloads:Prod:Critical']}/*",
+        f"{prefix}/",
+        f"{prefix}/{ous['Workloads:Prod:Critical']}/",
     ]
     types = {name: p["Type"] for name, p in params.items()}
     assert {n for n, t in types.items() if t == "StringList"} == {

@@ -48,6 +48,11 @@ SOURCE_ACCOUNT = (
     "#condition-keys-sourceaccount"
 )
 EQUIVALENT: list[tuple[str, str]] = [
+    (
+        r"^remove condition ArnNotLike aws:PrincipalARN of SCP .*OnlyTheBackupServiceRoleStartsCopyJobs$",
+        "the service role's own policies grant no StartCopyJob, so its exemption changes no decision;"
+        " it stays so that copy actions AWS Backup runs as that role are never refused by the SCP",
+    ),
     (rf"^widen principal of Allow policy of .*({_PINNED_SIDS})$", PINNED),
     (
         r"^widen principal of Allow policy of arn:aws:iam::\d+:role/cfct-backup-[a-z-]+, #0$",
