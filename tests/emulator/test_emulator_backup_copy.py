@@ -165,3 +165,66 @@ def test_copy_to_a_vault_that_does_not_exist_fails() -> None:
     org = Org()
     job = org.copy(org.member_point(), "arn:aws:backup:us-east-1:999999999999:backup-vault:nope")
     assert job["State"] == "FAILED" and "does not exist" in job["StatusMessage"]
+
+
+def test_the_source_vault_policy_refuses_a_copy_to_a_vault_it_does_not_name() -> None:
+    """backup:CopyFromBackupVault with backup:CopyTargets, as the member baseline's vault policy
+    limits copies to the bunker (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html)."""
+    org = Org()
+    destination = org.bunker_vault(org.by_org_path())
+    org.enable_cross_account()
+    point = org.member_point()
+    only_to = "arn:aws:backup:us-east-1:000000000000:backup-vault:somewhere-else"
+    org.member_backup().put_backup_vault_access_policy(
+        BackupVaultName="cfct-backup-vault",
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "CopyOnlyThere",
+                        "Effect": "Deny",
+                        "Principal": {"AWS": "*"},
+                        "Action": "backup:CopyFromBackupVault",
+                        "Resource": "*",
+                        "Condition": {"ForAnyValue:ArnNotLike": {"backup:CopyTargets": [only_to]}},
+                    }
+                ],
+            }
+        ),
+    )
+    job = org.copy(point, destination)
+    assert job["State"] == "FAILED"
+    assert "backup:CopyFromBackupVault" in job["StatusMessage"]
+
+
+def test_an_scp_of_the_source_account_refuses_copies_by_another_role() -> None:
+    org = Org()
+    destination = org.bunker_vault(org.by_org_path())
+    org.enable_cross_account()
+    point = org.member_point()
+    org.org.enable_policy_type(RootId=org.root, PolicyType="SERVICE_CONTROL_POLICY")
+    scp = org.org.create_policy(
+        Name="only-service-role-copies",
+        Description="",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Action": "backup:CopyIntoBackupVault",
+                        "Resource": "*",
+                        "Condition": {
+                            "ArnNotLike": {"aws:PrincipalARN": "arn:*:iam::*:role/the-service-role"}
+                        },
+                    }
+                ],
+            }
+        ),
+    )["Policy"]["PolicySummary"]["Id"]
+    org.org.attach_policy(PolicyId=scp, TargetId=org.workloads)
+    job = org.copy(point, destination)
+    assert job["State"] == "FAILED"
+    assert "backup:CopyIntoBackupVault" in job["StatusMessage"]

@@ -52,3 +52,19 @@ def test_install_inside_a_running_mock_and_lazy_cloudformation() -> None:
         "vaults: ['before', 'from-cfn']",
         "later context: AVAILABLE",
     ]
+
+
+def test_install_as_a_context_manager_enforces_authorization_and_is_undone_on_exit() -> None:
+    from moto.backup import models as moto_backup
+
+    from cfct_backup.emulator import iam, install
+    from cfct_backup.emulator.backup import EmulatedBackupBackend
+
+    with install():
+        assert iam.enabled()
+        assert moto_backup.backup_backends.backend is EmulatedBackupBackend
+    assert not iam.enabled()
+    assert moto_backup.backup_backends.backend is not EmulatedBackupBackend
+    assert issubclass(EmulatedBackupBackend, moto_backup.backup_backends.backend)
+    install()  # as every other test expects it
+    assert moto_backup.backup_backends.backend is EmulatedBackupBackend

@@ -124,7 +124,9 @@ def test_report_json_is_the_documented_schema(default_run):
         "timings_seconds",
         "restores",
         "timeline",  # simulation/timeline.py: pipeline runs, DLQ, alarms
+        "authorization",
     }
+    assert set(data["authorization"]) == {"ok", "denials", "unmapped_operations", "probes", "leniencies"}
     account = data["accounts"][0]
     for key in (
         "name",

@@ -180,11 +180,50 @@ class ClientFactory:
     any other account through `sts:AssumeRole` into the CfCT execution role (as CfCT's stack sets do).
     """
 
-    def __init__(self, session: Any, role_name: str = EXECUTION_ROLE) -> None:
+    def __init__(
+        self,
+        session: Any,
+        role_name: str = EXECUTION_ROLE,
+        service_credentials: Callable[[str, str, str, str], Mapping[str, str]] | None = None,
+    ) -> None:
+        """service_credentials(role_arn, service principal, session name, region): the `AWS_*`
+        credentials a service gets for a role it assumes (the emulator passes its own, which checks
+        the role's trust for that service); None: the caller's own `sts:AssumeRole`."""
         self.session = session
         self.role_name = role_name
+        self.service_credentials = service_credentials
         self.management_id: str = session.client("sts").get_caller_identity()["Account"]
         self._sessions: dict[str, Any] = {self.management_id: session}
+        self._administration: Any = None
+
+    def administration_session(self) -> Any:
+        """The stack sets' administration role (`service-role/AWSControlTowerStackSetRole`) as
+        CloudFormation assumes it: the principal that assumes `AWSControlTowerExecution` in each
+        target account (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+        stacksets-prereqs-self-managed.html)."""
+        if self._administration is None:
+            region = self.session.region_name
+            partition = str(self.session.client("sts").get_caller_identity()["Arn"]).split(":")[1]
+            role = f"{ADMINISTRATION_ROLE_PATH}{ADMINISTRATION_ROLE}"
+            arn = f"arn:{partition}:iam::{self.management_id}:role{role}"
+            if self.service_credentials is not None:
+                env = self.service_credentials(arn, "cloudformation.amazonaws.com", "cfct-stack-set", region)
+                creds = {
+                    "AccessKeyId": env["AWS_ACCESS_KEY_ID"],
+                    "SecretAccessKey": env["AWS_SECRET_ACCESS_KEY"],
+                    "SessionToken": env["AWS_SESSION_TOKEN"],
+                }
+            else:
+                creds = self.session.client("sts").assume_role(RoleArn=arn, RoleSessionName="cfct-stack-set")[
+                    "Credentials"
+                ]
+            self._administration = boto3.Session(
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+                region_name=region,
+            )
+        return self._administration
 
     def session_for(self, account_id: str) -> Any:
         if account_id not in self._sessions:
@@ -446,7 +485,7 @@ class Interpreter:
         except iam.exceptions.NoSuchEntityException:
             problem = f"{ADMINISTRATION_ROLE} does not exist in the management account"
         if problem is None:
-            sts = self.clients.session_for(self._mgmt).client("sts", region_name=self.region)
+            sts = self.clients.administration_session().client("sts", region_name=self.region)
             arn = f"arn:{self._partition()}:iam::{account}:role/{EXECUTION_ROLE}"
             try:
                 sts.assume_role(RoleArn=arn, RoleSessionName="cfct-stack-set-execution")

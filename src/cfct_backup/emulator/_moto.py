@@ -24,12 +24,53 @@ def url_module(url_bases: list[str], url_paths: Mapping[str, Callable[..., Any]]
     return module
 
 
+# what install() changed, newest last, so that it can be undone (see ``restore``)
+_undo: list[Callable[[], None]] = []
+
+
+def patch_attribute(owner: Any, name: str, value: Any) -> None:
+    """``setattr(owner, name, value)``, undone by :func:`restore`."""
+    missing = object()
+    before = owner.__dict__.get(name, missing) if hasattr(owner, "__dict__") else getattr(owner, name)
+    if before is value:
+        return
+    setattr(owner, name, value)
+
+    def undo() -> None:
+        if before is missing:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, before)
+
+    _undo.append(undo)
+
+
+def restore() -> None:
+    """Undo every :func:`patch_attribute` and :func:`swap_backend_class`, newest first."""
+    while _undo:
+        _undo.pop()()
+
+
 def swap_backend_class(backend_dict: Any, new_class: type) -> None:
     """Make every current and future backend of ``backend_dict`` an instance of ``new_class``.
 
     ``new_class`` must be a subclass of the current backend class; existing instances get their
     extension state through ``_init_extension()`` (same as ``__init__`` would have set).
+    :func:`restore` gives every backend its previous class again.
     """
+    old_class = backend_dict.backend
+    if old_class is new_class:
+        return
+
+    def undo() -> None:
+        backend_dict.backend = old_class
+        for account_specific in backend_dict.values():
+            account_specific.backend = old_class
+            for backend in account_specific.values():
+                if type(backend) is new_class:
+                    backend.__class__ = old_class
+
+    _undo.append(undo)
     backend_dict.backend = new_class
     for account_specific in backend_dict.values():
         account_specific.backend = new_class

@@ -1038,6 +1038,10 @@ class EmulatedBackupBackend(_models.BackupBackend):
             failure = backup_keys.copy_key_failure(
                 source.resource_arn, self.account_id, self.region_name, account, region
             )
+        if failure is None and destination is not None:  # both vaults' access policies, the SCPs
+            from .iam.copy_jobs import copy_refusal  # noqa: PLC0415
+
+            failure = copy_refusal(source.vault, destination, iam_role_arn, self.account_id)
         if failure is None and destination is not None:
             failure = self.lock_violation(cast(BackupVault, destination), lifecycle)
         copied = None

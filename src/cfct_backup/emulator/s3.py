@@ -31,6 +31,7 @@ from typing import Any
 
 from moto.s3 import models as _models
 
+from ._moto import patch_attribute
 from .s3_replication import apply_replication
 
 _moto_get_permission = _models.FakeBucket.get_permission
@@ -123,7 +124,5 @@ _create_bucket = classmethod(_create_from_cloudformation_json)
 
 
 def install() -> None:
-    if _models.FakeBucket.get_permission is not _get_permission:
-        _models.FakeBucket.get_permission = _get_permission  # type: ignore[method-assign]
-    if _models.FakeBucket.__dict__["create_from_cloudformation_json"] is not _create_bucket:
-        _models.FakeBucket.create_from_cloudformation_json = _create_bucket  # type: ignore[method-assign,assignment]
+    patch_attribute(_models.FakeBucket, "get_permission", _get_permission)
+    patch_attribute(_models.FakeBucket, "create_from_cloudformation_json", _create_bucket)

@@ -13,6 +13,10 @@ The trust policy check is deliberately loose, and cheap: an ``Allow`` statement 
 the caller's own role or user ARN. Conditions are not evaluated. Set :data:`TRUST_POLICY_MODE` to
 ``"off"`` to check existence only.
 
+With IAM authorization enforced (:mod:`cfct_backup.emulator.iam`), the trust policy is evaluated in
+full (conditions included) by the project's policy evaluator instead, and the check here is skipped;
+a session created with ``SerialNumber`` and ``TokenCode`` is remembered as an MFA session.
+
 moto's ``CreateAccount`` already creates ``OrganizationAccountAccessRole`` in the new account,
 trusting the management account's root, as AWS does; assuming it from the management account works.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any, Literal, cast
 
 from moto.core.exceptions import AccessDeniedError
@@ -31,6 +36,8 @@ from moto.sts.responses import TokenResponse
 from moto.utilities.utils import get_partition
 
 from ._moto import swap_backend_class, url_module
+from .iam import enforcement
+from .iam.principals import remember_session
 
 TRUST_POLICY_MODE: Literal["account", "strict", "off"] = "account"
 
@@ -112,13 +119,45 @@ class EmulatedSTSBackend(_models.STSBackend):
         if not trust_allows(role.assume_role_policy_document, caller_arn, caller_account):
             raise denied
 
+    def assume_role(  # noqa: PLR0917 - moto's signature
+        self,
+        region_name: str,
+        role_session_name: str,
+        role_arn: str,
+        policy: str,
+        duration: int,
+        external_id: str,
+    ) -> _models.AssumedRole:
+        role = super().assume_role(region_name, role_session_name, role_arn, policy, duration, external_id)
+        facts = _pending.facts
+        if facts:
+            remember_session(role.access_key_id, facts)
+        return role
+
+
+class _Pending(threading.local):
+    facts: dict[str, Any] | None = None
+
+
+_pending = _Pending()
+
 
 class EmulatedTokenResponse(TokenResponse):
     def assume_role(self) -> ActionResult:
         backend = cast(EmulatedSTSBackend, self.backend)
-        _, caller_arn, caller_account = backend.get_caller_identity(self.get_access_key(), self.region)
-        backend.check_assume_role(self._get_param("RoleArn"), caller_arn, caller_account)
-        return super().assume_role()
+        if not enforcement.enabled():  # enforced: the IAM hook has already decided, fully
+            _, caller_arn, caller_account = backend.get_caller_identity(self.get_access_key(), self.region)
+            backend.check_assume_role(self._get_param("RoleArn"), caller_arn, caller_account)
+        # a session created with an MFA device carries aws:MultiFactorAuthPresent; a role-chained
+        # one does not (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent)
+        with_mfa = bool(self._get_param("SerialNumber") and self._get_param("TokenCode"))
+        _pending.facts = (
+            {"aws:MultiFactorAuthPresent": True, "aws:MultiFactorAuthAge": 0} if with_mfa else None
+        )
+        try:
+            return super().assume_role()
+        finally:
+            _pending.facts = None
 
 
 def install() -> None:

@@ -125,7 +125,15 @@ def function_environment(function_name: str) -> dict[str, str]:
     except client.exceptions.ResourceNotFoundException:
         return {}
     variables = (config.get("Environment") or {}).get("Variables") or {}
-    return {str(k): str(v) for k, v in variables.items()}
+    environment = {str(k): str(v) for k, v in variables.items()}
+    if config.get("Role"):  # the function runs as its execution role, as Lambda runs it
+        from cfct_backup.emulator.iam import service_role_environment  # noqa: PLC0415
+
+        region = client.meta.region_name
+        environment.update(
+            service_role_environment(config["Role"], "lambda.amazonaws.com", function_name, region)
+        )
+    return environment
 
 
 def _invoke(entries: list[tuple[str, str]], what: str, event: Any, function_name: str) -> Invocation:

@@ -64,8 +64,8 @@ def emulated_aws(home_region: str) -> Iterator[None]:
     from moto import mock_aws  # noqa: PLC0415 - heavy import, only when simulating
 
     env = {**_FAKE_ENV, "AWS_DEFAULT_REGION": home_region, "AWS_REGION": home_region}
-    install()
     with (
+        install(),  # IAM authorization enforced, patches undone afterwards
         warnings.catch_warnings(),
         mock.patch.dict(os.environ, env),
         mock_aws(config=MOTO_CONFIG),  # type: ignore[call-overload]
@@ -164,6 +164,25 @@ def create_control_tower_roles(management_id: str) -> None:
         description="Control Tower stack set administration role (emulated)",
         tags=[],
         max_session_duration="3600",
+    )
+    # Control Tower gives it one permission: assume the execution role in the accounts it deploys to
+    # (AWSControlTowerStackSetRolePolicy, https://docs.aws.amazon.com/controltower/latest/userguide/
+    # roles-how.html).
+    backend.put_role_policy(
+        ADMINISTRATION_ROLE,
+        "AWSControlTowerStackSetRolePolicy",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Resource": f"arn:aws:iam::*:role/{EXECUTION_ROLE}",
+                    }
+                ],
+            }
+        ),
     )
 
 
@@ -326,4 +345,6 @@ def stage_artifacts(org: Organization, session: boto3.Session, code: bytes) -> d
 
 
 def clients_for(session: boto3.Session) -> ClientFactory:
-    return ClientFactory(session)
+    from cfct_backup.emulator.iam.enforcement import service_role_environment  # noqa: PLC0415
+
+    return ClientFactory(session, service_credentials=service_role_environment)

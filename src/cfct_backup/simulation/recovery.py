@@ -27,6 +27,7 @@ import time
 from typing import Any
 
 from cfct_backup.cfct.interpreter import ClientFactory
+from cfct_backup.emulator import iam
 from cfct_backup.organization import Organization, OrganizationIds
 
 DRILL_TABLE = "cfct-backup-recovery-drill"
@@ -39,6 +40,7 @@ BUNKER_VAULT = "cfct-backup-bunker"
 RECOVERY_VAULT = "cfct-backup-recovery"
 RESTORE_ROLE = "cfct-backup-restore"
 SERVICE_ROLE = "cfct-backup-service-role"
+BREAK_GLASS_ROLE = "cfct-backup-break-glass"
 RESTORE_TESTS_RULE = "cfct-backup-restore-tests-completed"  # templates/restore-validation.yaml
 POLL_SECONDS = 60.0
 
@@ -114,17 +116,34 @@ def break_glass_restore(
 def _break_glass_steps(
     clients: ClientFactory, org: Organization, ids: OrganizationIds, entry: dict[str, Any], table_arn: str
 ) -> dict[str, Any]:
-    from cfct_backup_automation.restore_validation import validate_restored  # noqa: PLC0415
 
     region = org.home_region
-    member_id, recovery_id = entry["source_account"], entry["recovery_account"]
+    member_id = entry["source_account"]
     bunker_id = ids.accounts[org.roles["bunker"]]
     partition = "aws"
-    gaps: list[str] = entry["gaps"]
     m_backup = clients.client("backup", member_id, region)
     m_dynamodb = clients.client("dynamodb", member_id, region)
     service_role = f"arn:{partition}:iam::{member_id}:role/{SERVICE_ROLE}"
     bunker_vault_arn = f"arn:{partition}:backup:{region}:{bunker_id}:backup-vault:{BUNKER_VAULT}"
+    # Arrange: what the member's backup plan does on its schedule (a backup, then its copy into
+    # the bunker), run by the simulation itself with authorization off; the scheduled drill of
+    # simulation.run proves that path as the backup service role. The recovery steps below are
+    # authorized.
+    with iam.enforcing(False):
+        arranged = _arrange_bunker_copy(m_backup, table_arn, (service_role, bunker_vault_arn), entry)
+    if arranged is None:
+        return entry
+    bunker_point = arranged
+    m_dynamodb.delete_table(TableName=DRILL_TABLE)  # the incident: the table is gone
+    entry["bunker_recovery_point"] = bunker_point
+    return _recover(clients, org, ids, entry, bunker_point)
+
+
+def _arrange_bunker_copy(
+    m_backup: Any, table_arn: str, role_and_vault: tuple[str, str], entry: dict[str, Any]
+) -> str | None:
+    service_role, bunker_vault_arn = role_and_vault
+    gaps: list[str] = entry["gaps"]
     point = m_backup.start_backup_job(
         BackupVaultName=MEMBER_VAULT,
         ResourceArn=table_arn,
@@ -133,7 +152,7 @@ def _break_glass_steps(
     ).get("RecoveryPointArn")
     if not point:
         gaps.append("backup of the drill table into the member vault failed")
-        return entry
+        return None
     entry["member_recovery_point"] = point
     to_bunker = m_backup.describe_copy_job(
         CopyJobId=m_backup.start_copy_job(
@@ -147,12 +166,110 @@ def _break_glass_steps(
     entry["copy_to_bunker"] = {"job": to_bunker["CopyJobId"], "state": to_bunker["State"]}
     if to_bunker["State"] != "COMPLETED":
         gaps.append(f"copy into the bunker {to_bunker['State']}: {to_bunker.get('StatusMessage', '')}")
-        return entry
-    m_dynamodb.delete_table(TableName=DRILL_TABLE)  # the incident: the table is gone
-    bunker_point = to_bunker["DestinationRecoveryPointArn"]
-    entry["bunker_recovery_point"] = bunker_point
+        return None
+    return str(to_bunker["DestinationRecoveryPointArn"])
 
-    b_backup = clients.client("backup", bunker_id, region)
+
+def _session(creds: dict[str, Any], region: str) -> Any:
+    import boto3  # noqa: PLC0415
+
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
+
+
+def break_glass_sessions(clients: ClientFactory, org: Organization, ids: OrganizationIds) -> tuple[Any, Any]:
+    """(bunker, recovery account) sessions of the break-glass role, reached as a person reaches it:
+    the Identity Center permission set's role in the bunker (templates/break-glass.yaml, its inline
+    policy as deployed) assumes `cfct-backup-break-glass` there, which assumes the recovery
+    account's `cfct-backup-break-glass`. Every hop is authorized by the emulator (trust policies,
+    identity policies, SCPs). Identity Center itself is not emulated: its provisioned role is
+    arranged here with the permission set's policy and a trust in the bunker account standing in
+    for the SAML federation (leniency RECOVERY_LENIENCIES)."""
+    import json  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from cfct_backup.cfct.cfn import Evaluator, load_template  # noqa: PLC0415
+
+    region = org.home_region
+    bunker_id = ids.accounts[org.roles["bunker"]]
+    recovery_id = ids.accounts[org.roles["recovery"]]
+    template = load_template(
+        (Path(__file__).resolve().parents[3] / "templates" / "break-glass.yaml").read_text(encoding="utf-8")
+    )
+    evaluator = Evaluator(
+        template,
+        {"BunkerAccountId": bunker_id, "IdentityCenterInstanceArn": "-", "BreakGlassGroupId": "-"},
+        account_id=ids.accounts[org.management.name],
+        region=region,
+    )
+    permission_set = template["Resources"]["BreakGlassPermissionSet"]["Properties"]
+    inline = evaluator.eval(permission_set["InlinePolicy"])
+    sso_role = f"AWSReservedSSO_{BREAK_GLASS_ROLE}_0123456789abcdef"
+    iam_client = clients.client("iam", bunker_id, region)
+    with iam.enforcing(False):  # arranged: what Identity Center provisions for the permission set
+        try:
+            iam_client.get_role(RoleName=sso_role)
+        except iam_client.exceptions.NoSuchEntityException:
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{bunker_id}:root"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+            iam_client.create_role(
+                RoleName=sso_role,
+                Path="/aws-reserved/sso.amazonaws.com/",
+                AssumeRolePolicyDocument=json.dumps(trust),
+                MaxSessionDuration=3600,
+            )
+            iam_client.put_role_policy(
+                RoleName=sso_role, PolicyName="AwsSSOInlinePolicy", PolicyDocument=json.dumps(inline)
+            )
+        person = clients.client("sts", bunker_id, region).assume_role(
+            RoleArn=f"arn:aws:iam::{bunker_id}:role/aws-reserved/sso.amazonaws.com/{sso_role}",
+            RoleSessionName="break-glass-operator",
+        )["Credentials"]
+    bunker = _session(
+        _session(person, region)
+        .client("sts")
+        .assume_role(
+            RoleArn=f"arn:aws:iam::{bunker_id}:role/{BREAK_GLASS_ROLE}", RoleSessionName="break-glass-drill"
+        )["Credentials"],
+        region,
+    )
+    recovery = _session(
+        bunker.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{recovery_id}:role/{BREAK_GLASS_ROLE}", RoleSessionName="break-glass-drill"
+        )["Credentials"],
+        region,
+    )
+    return bunker, recovery
+
+
+def _recover(
+    clients: ClientFactory, org: Organization, ids: OrganizationIds, entry: dict[str, Any], bunker_point: str
+) -> dict[str, Any]:
+    from cfct_backup_automation.restore_validation import validate_restored  # noqa: PLC0415
+
+    region = org.home_region
+    member_id, recovery_id = entry["source_account"], entry["recovery_account"]
+    bunker_id = ids.accounts[org.roles["bunker"]]
+    partition = "aws"
+    gaps: list[str] = entry["gaps"]
+    try:
+        bunker_session, recovery_session = break_glass_sessions(clients, org, ids)
+    except Exception as exc:  # noqa: BLE001 - a refused hop is the drill's result
+        gaps.append(f"break-glass could not be reached: {_code(exc)}")
+        return entry
+    b_backup = bunker_session.client("backup", region_name=region)
     bunker_role = f"arn:{partition}:iam::{bunker_id}:role/{RESTORE_ROLE}"
     # the emulated copy job does not look the role up: the drill does (templates/bunker.yaml)
     try:
@@ -177,8 +294,8 @@ def _break_glass_steps(
         )
         return entry
 
-    r_backup = clients.client("backup", recovery_id, region)
-    r_dynamodb = clients.client("dynamodb", recovery_id, region)
+    r_backup = recovery_session.client("backup", region_name=region)
+    r_dynamodb = clients.client("dynamodb", recovery_id, region)  # the recovery account's own admin
     try:
         job_id = r_backup.start_restore_job(
             RecoveryPointArn=to_recovery["DestinationRecoveryPointArn"],

@@ -92,6 +92,7 @@ class Report:
     central: list[CentralCheck] = field(default_factory=list)  # role accounts (simulation.central)
     restores: dict[str, Any] = field(default_factory=dict)  # recovery drill (simulation.recovery)
     timeline: dict[str, Any] = field(default_factory=dict)  # simulation.timeline: per account + alarms
+    authorization: Any = None  # simulation.authorization.Authorization (None: not enforced)
 
     @property
     def central_gaps(self) -> list[CentralCheck]:
@@ -111,6 +112,7 @@ class Report:
             and not self.central_gaps
             and not any(f.level == "error" for f in self.findings)
             and not restore_gaps(self.restores)
+            and (self.authorization is None or self.authorization.ok)
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -132,6 +134,7 @@ class Report:
             "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
             "restores": self.restores,
+            "authorization": None if self.authorization is None else self.authorization.as_dict(),
         }
 
 
@@ -669,6 +672,10 @@ def render_table(report: Report) -> str:
     lines.append(headers_note)
     lines.extend(render_central(report.central))
     lines.extend(render_restores(report.restores))
+    if report.authorization is not None:
+        from cfct_backup.simulation.authorization import render  # noqa: PLC0415
+
+        lines.extend(render(report.authorization))
     protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "

@@ -30,8 +30,9 @@ from cfct_backup.cfct.interpreter import (
     Interpreter,
 )
 from cfct_backup.cfct.manifest import ManifestError, load_manifest
+from cfct_backup.emulator import iam
 from cfct_backup.organization import Account, Organization, OrganizationIds
-from cfct_backup.simulation import automation, landing_zone, recovery, timeline
+from cfct_backup.simulation import authorization, automation, landing_zone, recovery, timeline
 from cfct_backup.simulation.central import inspect_central
 from cfct_backup.simulation.report import EventOutcome, Report, inspect_account
 
@@ -320,7 +321,10 @@ class Simulation:
             self.merge(result)
             self.step("vend", "[5/6] events delivered, pipeline runs done, reconcile run")
             self.step("automation", "[6/6] reading back every account")
-            report = self.report(org, ids, clients, result, outcomes)
+            checked = authorization.collect()
+            with iam.enforcing(False):  # the read-back is the oracle, not a principal (leniency list)
+                report = self.report(org, ids, clients, result, outcomes)
+            report.authorization = authorization.run_probes(checked, clients, org, ids)
             report.restores = recovery.run_drill(clients, org, ids)  # docs/recovery.md
             report.timeline = line.summary(timeline.inventory_items())
             self.step("inspect", "  done")
