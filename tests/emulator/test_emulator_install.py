@@ -62,9 +62,9 @@ def test_install_as_a_context_manager_enforces_authorization_and_is_undone_on_ex
 
     with install():
         assert iam.enabled()
-        assert moto_backup.backup_backends.backend is EmulatedBackupBackend
+        assert issubclass(moto_backup.backup_backends.backend, EmulatedBackupBackend)
     assert not iam.enabled()
-    assert moto_backup.backup_backends.backend is not EmulatedBackupBackend
+    assert not issubclass(moto_backup.backup_backends.backend, EmulatedBackupBackend)
     assert issubclass(EmulatedBackupBackend, moto_backup.backup_backends.backend)
     install()  # as every other test expects it
-    assert moto_backup.backup_backends.backend is EmulatedBackupBackend
+    assert issubclass(moto_backup.backup_backends.backend, EmulatedBackupBackend)

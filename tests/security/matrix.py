@@ -79,6 +79,7 @@ AUDITOR = role(MEMBER, "cfct-backup-audit")
 AUDIT_ROLE = AUDITOR
 ENROLMENT = role(MANAGEMENT, "cfct-backup-enrolment")
 RECONCILE = role(MANAGEMENT, "cfct-backup-reconcile")
+REPORT_REPLICATION = role(AUDIT, "cfct-backup-report-replication")
 BAM_REPORTS = role(AUDIT, "aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports")
 TRAIL = f"arn:aws:cloudtrail:{HOME}:{MANAGEMENT}:trail/cfct-backup-org-trail"
 
@@ -1191,11 +1192,42 @@ ROWS: list[Row] = [
     R(
         "RP-01",
         "reports",
+        "report replication (audit)",
+        REPORT_REPLICATION,
+        "s3:ReplicateObject",
+        f"{REPORT_BUCKET}/audit-manager/r.csv",
+        ALLOWED,
+        note="organization report plans write to the audit account's own bucket; S3 replicates them here",
+    ),
+    R(
+        "RP-10",
+        "reports",
         "Backup Audit Manager",
         BAM_REPORTS,
         "s3:PutObject",
         f"{REPORT_BUCKET}/audit-manager/r.csv",
-        ALLOWED,
+        DENIED,
+        note="a report plan delivers only to its own account's bucket (docs/aws-constraints.md)",
+    ),
+    R(
+        "RP-11",
+        "reports",
+        "report replication (audit)",
+        REPORT_REPLICATION,
+        "s3:ReplicateObject",
+        f"{REPORT_BUCKET}/reconcile/x.json",
+        DENIED,
+        note="replication writes only under audit-manager/",
+    ),
+    R(
+        "RP-12",
+        "reports",
+        "audit admin",
+        admin(AUDIT),
+        "s3:ReplicateObject",
+        f"{REPORT_BUCKET}/audit-manager/r.csv",
+        DENIED,
+        note="only the replication role replicates",
     ),
     R(
         "RP-02",
@@ -1446,7 +1478,29 @@ ROWS: list[Row] = [
         {**GRANT_TO_BUNKER, "kms:GranteePrincipal": f"arn:aws:iam::{OUTSIDER}:root"},
         rewritten="account",
     ),
-    R("MK-36", "member key", "automation", automation(MEMBER), "kms:DescribeKey", TEAM_KEY, DENIED),
+    R(
+        "MK-36",
+        "member key",
+        "automation",
+        automation(MEMBER),
+        "kms:GetKeyPolicy",
+        TEAM_KEY,
+        ALLOWED,
+        note="copy readiness reads a workload key's policy (docs/aws-constraints.md)",
+    ),
+    R("MK-43", "member key", "automation", automation(MEMBER), "kms:Decrypt", TEAM_KEY, DENIED),
+    R("MK-44", "member key", "automation", automation(MEMBER), "kms:PutKeyPolicy", TEAM_KEY, DENIED),
+    R(
+        "MK-45",
+        "member key",
+        "automation",
+        automation(MEMBER),
+        "kms:RevokeGrant",
+        TEAM_KEY,
+        DENIED,
+        context=NO_ALIAS,
+        note="grants only on the member vault key",
+    ),
     R("RO-27", "roles", "bunker admin", admin(BUNKER), "sts:AssumeRole", MEMBER_BREAK_GLASS, DENIED),
     R(
         "RO-28",

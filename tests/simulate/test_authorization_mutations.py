@@ -59,9 +59,13 @@ def dropped_permission_and_scp(tmp_path_factory: pytest.TempPathFactory) -> Any:
     package = _package(
         tmp_path_factory.mktemp("dropped"),
         {
-            "templates/lifecycle-automation.yaml": (
-                "Action: cloudformation:ListStackInstances",
-                "Action: cloudformation:ListStackSets",
+            "templates/lifecycle-automation.yaml": (  # the reconcile role's statement (after its own)
+                'EffectivePolicyValidationErrors\n                Resource: "*"\n'
+                "              - Sid: BaselineStackInstances\n                Effect: Allow\n"
+                "                Action: cloudformation:ListStackInstances",
+                'EffectivePolicyValidationErrors\n                Resource: "*"\n'
+                "              - Sid: BaselineStackInstances\n                Effect: Allow\n"
+                "                Action: cloudformation:ListStackSets",
             ),
             "policies/scp/protect-member-backup.json": (
                 '"backup:UpdateRegionSettings",\n        "backup:UpdateGlobalSettings"',

@@ -315,7 +315,9 @@ class Simulation:
             line = timeline.Timeline(interpreter, session, self.progress)
             outcomes = line.run([(d.file, d.account_id, d.event) for d in deliveries])
             for outcome in outcomes:
-                if "DLQ" in outcome.outcome or outcome.file == "(reconcile)":
+                if outcome.file == "(reconcile)":
+                    self.finding("error", "reconcile", outcome.outcome)
+                elif "DLQ" in outcome.outcome:
                     self.finding("error", "enrolment", outcome.outcome)
             result = line.last_result or result
             self.merge(result)
