@@ -226,9 +226,9 @@ def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):
     assert "cfct-backup-nowhere does not exist" in out
     data = json.loads(report_file.read_text())
     assert data["ok"] is False
-    gaps = [g for a in data["accounts"] if a["in_scope"] for g in a["gaps"]]
+    gaps = [g for a in data["accounts"] if a["inScope"] for g in a["gaps"]]
     assert any("copy destination" in g and "cfct-backup-nowhere" in g for g in gaps)
-    assert all(a["state"] == "GAP" for a in data["accounts"] if a["in_scope"])
+    assert all(a["state"] == "GAP" for a in data["accounts"] if a["inScope"])
 
 
 def test_bunker_that_admits_other_ous_fails_every_copy_job(tmp_path, capsys):
@@ -246,9 +246,9 @@ def test_bunker_that_admits_other_ous_fails_every_copy_job(tmp_path, capsys):
     capsys.readouterr()
     assert code == 1
     data = json.loads(report_file.read_text())
-    for account in (a for a in data["accounts"] if a["in_scope"]):
+    for account in (a for a in data["accounts"] if a["inScope"]):
         assert account["state"] == "GAP"
-        assert account["copy_jobs"] and all(j.endswith(": FAILED") for j in account["copy_jobs"])
+        assert account["copyJobs"] and all(j.endswith(": FAILED") for j in account["copyJobs"])
         assert any("copy job to" in g and "CopyIntoBackupVault" in g for g in account["gaps"]), account[
             "gaps"
         ]
