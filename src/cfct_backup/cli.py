@@ -121,6 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _fail(prog, f"error: {exc}")
         return EXIT_USAGE
+    except SystemExit as exc:
+        if isinstance(exc.code, str):  # `raise SystemExit("message")`: a usage error, said once
+            _fail(prog, f"error: {exc.code}")
+            return EXIT_USAGE
+        raise
     except KeyboardInterrupt:
         _fail(prog, "interrupted (Ctrl-C); reports already written are complete, nothing else was written")
         return EXIT_INTERRUPTED

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         built = build_package(args.root, args.out, source)
     except DeliveryError as exc:
         print(f"cfct-backup package: {exc}", file=sys.stderr)
-        return 1
+        return 2  # bad input or could not run (cfct_backup.commands.output.EXIT_USAGE)
     elapsed = time.perf_counter() - started
     print(f"vendored from {source.description}: {', '.join(map(str, built.pins))}")
     print(f"wrote {built.lambda_zip.line()}")

@@ -47,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cfct-key", help="S3 key of the configuration (default: custom-control-tower-configuration.zip)"
     )
     parser.add_argument("--branch", default="main", help="repository branch CfCT reads (default: main)")
+    parser.add_argument("--profile", help="AWS profile of the management account (default: the SDK's)")
     parser.add_argument("--region", help="AWS Region (default: the SDK's, i.e. AWS_REGION / profile)")
     parser.add_argument("--dry-run", action="store_true", help="show every step without writing anything")
     add_dependency_arguments(parser)
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             problems = validate_configuration(built.config_zip.path)
         except DeliveryError as exc:
             print(f"cfct-backup publish: {exc}", file=sys.stderr)
-            return 1
+            return 2  # bad input (cfct_backup.commands.output.EXIT_USAGE)
         for problem in problems:
             print(problem, file=sys.stderr)
         if has_errors(problems):
@@ -82,11 +83,15 @@ def run(args: argparse.Namespace) -> int:
         import boto3  # noqa: PLC0415
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-        session = boto3.session.Session(region_name=args.region)
+        try:
+            session = boto3.session.Session(profile_name=args.profile, region_name=args.region)
+        except BotoCoreError as exc:  # ProfileNotFound and the like
+            print(f"cfct-backup publish: {exc}", file=sys.stderr)
+            return 2
         region = session.region_name
         if not region:
             print("cfct-backup publish: no AWS Region: set AWS_REGION or pass --region", file=sys.stderr)
-            return 1
+            return 2
         options = PublishOptions(
             artifact_bucket=args.artifact_bucket,
             lambda_key=args.lambda_key or DEFAULT_LAMBDA_KEY,
@@ -114,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except (DeliveryError, ClientError, BotoCoreError) as exc:
             print(f"cfct-backup publish: {exc}", file=sys.stderr)
-            return 1
+            return 2  # could not run: nothing half-done is left unreported (the steps above)
     if args.dry_run:
         print("dry run: nothing was written")
     elif result.changed:
