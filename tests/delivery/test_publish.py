@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import subprocess
 import sys
 import types
@@ -157,6 +158,15 @@ def test_dry_run_shows_every_step_and_writes_nothing(tree, buckets, validator, c
     for name in PARAMS:
         assert f"would write   {name}" in out
     assert "nothing was written" in out
+    # the dry run keeps the zips it showed: publishing them later ships exactly those bytes
+    kept = Path(out.rsplit("are kept in ", 1)[1].split(";", 1)[0])
+    shown = [line for line in out.splitlines() if line.startswith(("lambda  built", "config  built"))]
+    assert publish(tree, "--dist", str(kept)) == 0
+    again = capsys.readouterr().out
+    assert [
+        line for line in again.splitlines() if line.startswith(("lambda  built", "config  built"))
+    ] == shown
+    shutil.rmtree(kept)
 
 
 def test_broken_package_is_refused_before_anything_is_uploaded(tree, buckets, validator, capsys):

@@ -59,10 +59,13 @@ def run(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="cfct-backup-publish-") as tmp:
         try:
+            kept: Path | None = None
             if args.dist is not None:
                 built = load_built(args.dist)
             else:
-                built = build_package(args.root, Path(tmp), dependency_source(args))
+                # a dry run keeps the zips it shows, so that exactly those can be published later
+                kept = Path(tempfile.mkdtemp(prefix="cfct-backup-dry-run-")) if args.dry_run else None
+                built = build_package(args.root, kept or Path(tmp), dependency_source(args))
             print(f"lambda  built         {built.lambda_zip.line()}")
             print(f"config  built         {built.config_zip.line()}")
             problems = validate_configuration(built.config_zip.path)
@@ -122,6 +125,11 @@ def run(args: argparse.Namespace) -> int:
             return 2  # could not run: nothing half-done is left unreported (the steps above)
     if args.dry_run:
         print("dry run: nothing was written")
+        if kept is not None:
+            print(
+                f"dry run: the zips shown are kept in {kept}; "
+                f"`cfct-backup publish --dist {kept}` publishes them"
+            )
     elif result.changed:
         print("published")
     else:
