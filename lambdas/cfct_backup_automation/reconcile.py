@@ -44,6 +44,9 @@ from cfct_backup_automation.ratelimit import RateLimiter
 from cfct_backup_automation.sessions import RoleNotReady, SessionFactory, error_code
 from cfct_backup_automation.telemetry import Telemetry
 
+# `schemaVersion` of the JSON report (S3 and `cfct-backup audit --json`): fields only added within it.
+SCHEMA_VERSION = 1
+
 CSV_FIELDS = (
     "accountId",
     "accountName",
@@ -130,7 +133,12 @@ class ReconcileResult:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"summary": self.summary(), "accounts": [a.as_dict() for a in self.accounts]}, indent=2
+            {
+                "schemaVersion": SCHEMA_VERSION,
+                "summary": self.summary(),
+                "accounts": [a.as_dict() for a in self.accounts],
+            },
+            indent=2,
         )
 
     def to_csv(self) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from cfct_backup.problems import did_you_mean
+
 ROLES: dict[str, str] = {
     "log_archive": "Log Archive",
     "audit": "Audit",
@@ -258,11 +260,79 @@ def load_organization(path: str | Path) -> Organization:
 def parse_organization(text: str, source: str = "<organization>") -> Organization:
     try:
         data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         raise OrganizationError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    return _Parser(source).organization(data)
+    unknown = _unknown_fields(root, "", _TOP_FIELDS)
+    if unknown:  # every misspelt field at once, each with its line and the field it resembles
+        lines = [f"{source}:{line}: {where}: unknown field{hint}" for line, where, hint in unknown]
+        raise OrganizationError(source, "", f"{len(unknown)} unknown field(s):\n  " + "\n  ".join(lines))
+    try:
+        return _Parser(source).organization(data)
+    except OrganizationError as exc:
+        line = _line_of(root, exc.where)
+        if line is None:
+            raise
+        prefix = f"{source}: {exc.where}: "
+        message = str(exc)[len(prefix) :] if str(exc).startswith(prefix) else str(exc)
+        located = OrganizationError(f"{source}:{line}", exc.where, message)
+        located.source = source
+        raise located from exc
+
+
+# Allowed fields per mapping of the description, for the all-at-once unknown-field check. A value is
+# either the set of fields of a nested mapping or of each item of a nested list.
+_ACCOUNT_FIELDS: dict[str, Any] = {"name": None, "email": None, "id": None}
+_OU_FIELDS: dict[str, Any] = {"name": None, "id": None, "protected": None}
+_OU_FIELDS["accounts"] = [_ACCOUNT_FIELDS]
+_OU_FIELDS["children"] = [_OU_FIELDS]
+_TOP_FIELDS: dict[str, Any] = {
+    "management": _ACCOUNT_FIELDS,
+    "regions": {"home": None, "dr": None, "governed": None},
+    "alert_email": None,
+    "roles": dict.fromkeys((*ROLES, *OPTIONAL_ROLES)),
+    "organizational_units": [_OU_FIELDS],
+    "vend": {**_ACCOUNT_FIELDS, "ou": None},
+    "identity_center": {"instance_arn": None, "break_glass_group_id": None},
+    "air_gapped_vault": None,
+}
+
+
+def _unknown_fields(node: Any, where: str, fields: Any) -> list[tuple[int, str, str]]:
+    """(line, field path, did-you-mean) of every key the description does not know."""
+    found: list[tuple[int, str, str]] = []
+    if isinstance(fields, list) and isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found.extend(_unknown_fields(item, f"{where}[{i}]", fields[0]))
+    elif isinstance(fields, dict) and isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = str(key.value)
+            here = f"{where}.{name}" if where else name
+            if name not in fields:
+                found.append((key.start_mark.line + 1, here, did_you_mean(name, fields)))
+            elif fields[name] is not None:
+                found.extend(_unknown_fields(value, here, fields[name]))
+    return found
+
+
+def _line_of(root: Any, where: str) -> int | None:
+    """Line of the field a parser message names (`organizational_units[2].accounts[0].email`)."""
+    if not where or root is None:
+        return None
+    node = root
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", where):
+        if index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+            node = node.value[int(index)]
+        elif name and isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if str(k.value) == name), None)
+            if match is None:
+                return None
+            node = match
+        else:
+            return None
+    return int(node.start_mark.line) + 1
 
 
 class _Parser:

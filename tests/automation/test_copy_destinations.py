@@ -149,6 +149,7 @@ def test_destinations_are_read_once_per_warm_container_and_again_after_the_ttl(o
 
 def test_reconcile_reads_each_destination_once_per_sweep_and_reports_the_missing_one(org: Org) -> None:
     missing = f"arn:aws:backup:ca-central-1:{org.bunker}:backup-vault:cfct-backup-bunker"
+    org.deploy_role(org.bunker)  # the bunker stack is there (not left to an earlier test), not its vault
     accounts = [org.vend(org.protected_ou_2) for _ in range(3)]
     for account in accounts:
         org.deploy_baseline(account, (HOME,))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -192,27 +191,43 @@ def test_duplicate_delivery_has_one_effect(org: Org, rt) -> None:
 
 
 def test_concurrent_delivery_for_same_account_is_serialised(org: Org, rt) -> None:
+    """A second delivery for the account arrives while the first holds the lease (its first AWS call
+    after taking it): the second is refused as busy, without side effects, and its redelivery converges.
+    The interleaving is forced, not left to thread timing."""
     account = org.vend(org.protected_ou)
     org.deploy_baseline(account)
-    events = [org.ct_event(account, org.protected_ou) for _ in range(4)]
-    results: list[object] = []
+    first_event, second_event = (org.ct_event(account, org.protected_ou) for _ in range(2))
+    second_runtime = org.runtime()  # another Lambda container: its own clients and caches
+    refused: list[Exception] = []
+    grants_while_busy: list[int] = []
 
-    def run(ev: dict) -> None:
-        try:
-            results.append(handle_event(ev, rt.cfg, rt.sessions, rt.telemetry).state)
-        except inventory.AccountBusy as exc:
-            results.append(exc)
+    def deliver_second_during_first(client) -> None:
+        def during(model, **_):
+            if refused or client.meta.service_model.service_name == "dynamodb":
+                return
+            item = org.inventory(account) or {}
+            if "leaseOwner" not in item:
+                return  # the first delivery has not taken the lease yet
+            try:
+                handle_event(
+                    second_event, second_runtime.cfg, second_runtime.sessions, second_runtime.telemetry
+                )
+            except inventory.AccountBusy as exc:
+                refused.append(exc)
+                grants_while_busy.append(sum(len(org.bunker_grants(account, r)) for r in REGIONS))
+                return
+            refused.append(AssertionError("the second delivery ran while the first held the lease"))
 
-    threads = [threading.Thread(target=run, args=(e,)) for e in events]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    busy = [r for r in results if isinstance(r, inventory.AccountBusy)]
-    assert "PROTECTED" in results
-    # Retried deliveries (Lambda async retry) converge to the same single grant per Region.
-    for ev in events[: len(busy)]:
-        handle_event(ev, rt.cfg, rt.sessions, rt.telemetry)
+        client.meta.events.register("before-call", during)
+
+    rt.sessions.on_client = deliver_second_during_first
+    assert handle_event(first_event, rt.cfg, rt.sessions, rt.telemetry).state == "PROTECTED"
+    assert len(refused) == 1 and isinstance(refused[0], inventory.AccountBusy), refused
+    assert account in str(refused[0])
+    assert grants_while_busy == [0]  # the refused delivery created nothing
+    # Lambda's async retry redelivers the refused event: it converges to the same single grant.
+    retried = org.runtime()
+    assert handle_event(second_event, retried.cfg, retried.sessions, retried.telemetry).state == "PROTECTED"
     assert all(len(org.bunker_grants(account, r)) == 1 for r in REGIONS)
     assert "leaseOwner" not in org.inventory(account)
 
@@ -234,18 +249,37 @@ def test_held_lease_blocks_a_second_invocation_without_side_effects(org: Org, rt
     )
 
 
-def test_throttling_is_retried_with_backoff(org: Org, rt) -> None:
+THROTTLES = 4  # consecutive throttled answers per backup client: more than the 3 attempts of the default
+
+
+def test_throttling_is_retried_with_backoff(org: Org, rt, monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS answers ThrottlingException under load; the SDK's adaptive retry mode (client-side rate
+    limiting plus exponential backoff) is AWS's advice for throttled callers
+    (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). Four throttles in a
+    row outlast the default 3 attempts; each retry waits (botocore's backoff, recorded here)."""
     account = org.vend(org.protected_ou)
     org.deploy_baseline(account)
     throttled: list[str] = []
+    waits: list[float] = []  # botocore's backoff before each retry
+    limited: list[float] = []  # adaptive mode: how long the client-side rate limiter would wait
+    monkeypatch.setattr("botocore.endpoint.time.sleep", waits.append)
+    from botocore.retries.bucket import TokenBucket
+
+    would_wait = TokenBucket._sleep_amount
+
+    def no_wait(bucket: TokenBucket, amount: float) -> float:
+        limited.append(would_wait(bucket, amount))
+        return 0.0  # recorded, not waited (no timed test)
+
+    monkeypatch.setattr(TokenBucket, "_sleep_amount", no_wait)
 
     def throttle_first_calls(client) -> None:
-        # Fault injection at the HTTP boundary: the first two calls of each backup client answer
+        # Fault injection at the HTTP boundary: the first calls of each backup client answer
         # 400 ThrottlingException, as AWS does; botocore's retry handler must retry them.
         state = {"n": 0}
 
         def before_send(request, **_):
-            if client.meta.service_model.service_name != "backup" or state["n"] >= 2:
+            if client.meta.service_model.service_name != "backup" or state["n"] >= THROTTLES:
                 return None
             state["n"] += 1
             throttled.append(request.url)
@@ -254,12 +288,15 @@ def test_throttling_is_retried_with_backoff(org: Org, rt) -> None:
             body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
             return AWSResponse(request.url, 400, {"x-amzn-errortype": "ThrottlingException"}, _Raw(body))
 
-        client.meta.events.register("before-send", before_send)
+        # first: moto's own before-send stub would otherwise answer and the throttle never be seen
+        client.meta.events.register_first("before-send", before_send)
 
     rt.sessions.on_client = throttle_first_calls
     outcome = handle_event(org.ct_event(account, org.protected_ou), rt.cfg, rt.sessions, rt.telemetry)
     assert outcome.state == "PROTECTED"
-    assert len(throttled) == 2 * len(REGIONS)  # retried, not failed
+    assert len(throttled) == THROTTLES * len(REGIONS)  # retried, not failed
+    assert len(waits) == len(throttled) and all(w > 0 for w in waits), waits  # a backoff before each retry
+    assert any(w > 0 for w in limited), limited  # adaptive: the client slowed itself down after throttling
 
 
 class _Raw:
@@ -282,7 +319,12 @@ def test_role_not_there_yet_is_retried_then_raised_for_the_dlq(org: Org, rt) -> 
         handle_event(org.ct_event(account, org.protected_ou), rt.cfg, rt.sessions, rt.telemetry)
     assert account in str(err.value)
     assert len(org.sleeps) == 2  # 3 attempts, backoff between them
-    assert org.sleeps[1] > org.sleeps[0] * 1.0 or org.sleeps[1] >= 0.5
+    # Exponential backoff with jitter from the runtime's base of 0.5 s: the n-th wait lies in
+    # [base * 2**(n-1) / 2, base * 2**(n-1)), so the second wait is at least the base and longer than
+    # the first; a constant or missing backoff cannot meet both bounds.
+    first, second = org.sleeps
+    assert 0.25 <= first < 0.5, org.sleeps
+    assert 0.5 <= second < 1.0, org.sleeps
     item = org.inventory(account)
     assert item["state"] == "PENDING" and "global:role-missing" in item["gaps"]
     assert "leaseOwner" not in item  # the retry can take the lease again

@@ -295,8 +295,9 @@ def test_lists_every_problem_at_once(built: Built, org_file, capsys):
 def test_a_description_that_does_not_load_is_refused_before_any_call(aws, tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text(DESCRIPTION.replace("alerts@example.com", "not-an-email"))
-    assert configure(bad) == 1
-    assert f"{bad}: alert_email:" in capsys.readouterr().err
+    assert configure(bad) == 2  # bad input
+    err = capsys.readouterr().err
+    assert f"{bad}:" in err and " alert_email: " in err
 
 
 def test_a_member_elsewhere_than_described_is_a_warning_not_a_refusal(built: Built, org_file, capsys):

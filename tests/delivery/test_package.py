@@ -276,10 +276,10 @@ def test_package_command_prints_what_it_wrote_with_sizes_and_sha256(tree, tmp_pa
 
 def test_package_command_fails_clearly_without_manifest(tree, tmp_path, capsys):
     (tree / "manifest.yaml").unlink()
-    assert main(["package", str(tree), "--out", str(tmp_path / "out")]) == 1
+    assert main(["package", str(tree), "--out", str(tmp_path / "out")]) == 2  # bad input
     assert "manifest.yaml: missing" in capsys.readouterr().err
 
 
 def test_wheel_dir_without_pip_is_refused(tree, tmp_path, capsys):
-    assert main(["package", str(tree), "--out", str(tmp_path / "o"), "--wheel-dir", str(tmp_path)]) == 1
+    assert main(["package", str(tree), "--out", str(tmp_path / "o"), "--wheel-dir", str(tmp_path)]) == 2
     assert "--wheel-dir needs --deps pip" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import subprocess
 import sys
 import types
@@ -157,6 +158,15 @@ def test_dry_run_shows_every_step_and_writes_nothing(tree, buckets, validator, c
     for name in PARAMS:
         assert f"would write   {name}" in out
     assert "nothing was written" in out
+    # the dry run keeps the zips it showed: publishing them later ships exactly those bytes
+    kept = Path(out.rsplit("are kept in ", 1)[1].split(";", 1)[0])
+    shown = [line for line in out.splitlines() if line.startswith(("lambda  built", "config  built"))]
+    assert publish(tree, "--dist", str(kept)) == 0
+    again = capsys.readouterr().out
+    assert [
+        line for line in again.splitlines() if line.startswith(("lambda  built", "config  built"))
+    ] == shown
+    shutil.rmtree(kept)
 
 
 def test_broken_package_is_refused_before_anything_is_uploaded(tree, buckets, validator, capsys):
@@ -192,7 +202,7 @@ def test_real_validator_rejects_a_broken_package(tree, tmp_path):
 def test_unversioned_artifact_bucket_is_refused(tree, aws, validator, capsys):
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket=ARTIFACTS)
-    assert publish(tree) == 1
+    assert publish(tree) == 2  # cannot run: exit 2
     assert "is not versioned" in capsys.readouterr().err
     assert versions(s3, ARTIFACTS) == []
 
@@ -206,7 +216,7 @@ def test_artifact_bucket_comes_from_ssm_when_not_given(tree, buckets, validator)
 
 
 def test_no_artifact_bucket_anywhere_is_a_clear_error(tree, buckets, validator, capsys):
-    assert main(["publish", str(tree)]) == 1
+    assert main(["publish", str(tree)]) == 2
     assert "no artifact bucket" in capsys.readouterr().err
 
 
@@ -217,7 +227,7 @@ def test_dist_from_another_build_is_refused(tree, tmp_path, buckets, validator, 
     write(tree / "lambdas" / "cfct_backup_automation" / "handlers.py", "X = 3\n")
     build_package(tree, other, FakeSource())
     (dist / LAMBDA_ZIP_NAME).write_bytes((other / LAMBDA_ZIP_NAME).read_bytes())
-    assert publish(tree, "--dist", str(dist)) == 1
+    assert publish(tree, "--dist", str(dist)) == 2
     assert "built with a different" in capsys.readouterr().err
     assert versions(buckets, ARTIFACTS) == []
 

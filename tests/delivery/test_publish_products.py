@@ -202,7 +202,7 @@ def test_dry_run_lists_the_product_templates_and_writes_nothing(sc_tree, buckets
 def test_a_referenced_product_template_missing_stops_publish_before_any_upload(sc_tree, buckets, capsys):
     """Even past a validator that lets it through (the real one says PKG012, below)."""
     (sc_tree / "templates" / "sc-two.yaml").unlink()
-    assert publish(sc_tree) == 1
+    assert publish(sc_tree) == 2  # a broken package: bad input
     err = capsys.readouterr().err
     assert "templates/portfolio.yaml: Two loads service-catalog/sc-two.yaml" in err
     assert "templates/sc-two.yaml" in err

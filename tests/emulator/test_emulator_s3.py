@@ -1,4 +1,7 @@
-"""Bucket policies: moto cannot evaluate conditions, so conditional statements do not deny everything."""
+"""Bucket policies as AWS applies them, and the ``AWS::S3::Bucket`` properties moto's CloudFormation drops.
+
+What the emulator cannot do (evaluate a conditional Deny whose condition matches) is in the leniency
+list of docs/simulate.md, not asserted here."""
 
 from __future__ import annotations
 
@@ -11,7 +14,11 @@ from botocore.exceptions import ClientError
 pytestmark = pytest.mark.usefixtures("aws")
 
 
-def test_conditional_deny_does_not_block_but_unconditional_deny_does() -> None:
+def test_tls_only_deny_admits_https_requests_and_an_unconditional_deny_refuses_them() -> None:
+    """AWS applies a statement only when its conditions match
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html):
+    "Deny s3:* when aws:SecureTransport is false" lets an HTTPS request through; the same Deny without
+    a condition refuses it with 403 AccessDenied."""
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="cfct-backup-reports")
     secure_transport = {

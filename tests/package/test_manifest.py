@@ -123,24 +123,57 @@ def test_lifecycle_automation_exports_the_custom_resource_arn_before_org_setting
     assert names.index("cfct-backup-lifecycle-automation") < names.index("cfct-backup-org-settings")
 
 
-@pytest.mark.parametrize(
-    ("first", "then"),
-    [
-        ("cfct-backup-lifecycle-automation", "cfct-backup-org-settings"),
-        ("cfct-backup-log-archive", "cfct-backup-org-trail"),
-        ("cfct-backup-log-archive", "cfct-backup-config-conformance"),
-        ("cfct-backup-key-vault", "cfct-backup-key-vault-replica"),
-        ("cfct-backup-key-vault", "cfct-backup-bunker"),
-        ("cfct-backup-bunker", "cfct-backup-audit"),
-        ("cfct-backup-audit", "cfct-backup-member-baseline"),
-        ("cfct-backup-member-baseline", "cfct-backup-backup-policies"),
-        ("cfct-backup-org-settings", "cfct-backup-backup-policies"),
-        ("cfct-backup-member-baseline", "cfct-backup-self-service"),
-    ],
-)
-def test_resources_deploy_in_a_working_order(first: str, then: str) -> None:
+# Why each resource must come after another: the first creates something (a named resource in its
+# template, or an SSM output it exports) that the second's template or parameters use. Each reason is
+# checked in the package's files before the order is; a pair whose reason no longer holds fails too.
+DEPENDENCIES = [
+    (
+        "cfct-backup-lifecycle-automation",
+        "cfct-backup-org-settings",
+        "/cfct-backup/outputs/custom-resource-function-arn",
+    ),
+    ("cfct-backup-log-archive", "cfct-backup-org-trail", "cfct-backup-logs-"),
+    ("cfct-backup-log-archive", "cfct-backup-config-conformance", "awsconfigconforms-cfct-backup-"),
+    ("cfct-backup-key-vault", "cfct-backup-key-vault-replica", "/cfct-backup/outputs/bunker-key-arn"),
+    ("cfct-backup-key-vault", "cfct-backup-bunker", "/cfct-backup/outputs/bunker-key-id"),
+    ("cfct-backup-bunker", "cfct-backup-audit", "cfct-backup-reports-"),
+    ("cfct-backup-audit", "cfct-backup-member-baseline", "cfct-backup-events"),
+    ("cfct-backup-member-baseline", "cfct-backup-backup-policies", "cfct-backup-service-role"),
+    ("cfct-backup-org-settings", "cfct-backup-backup-policies", "BACKUP_POLICY"),
+    ("cfct-backup-member-baseline", "cfct-backup-self-service", "cfct-backup-service-role"),
+]
+
+NAME_PROPERTIES = ("RoleName", "BucketName", "Name", "BackupVaultName", "EventBusName")
+
+
+def _created_by(resource: dict[str, Any]) -> set[str]:
+    """SSM outputs the resource exports, and the literal part of every name its template gives."""
+    made = {export["name"] for export in resource.get("export_outputs", [])}
+    text = (ROOT / resource["resource_file"]).read_text(encoding="utf-8")
+    for prop in NAME_PROPERTIES:
+        for value in re.findall(rf"^\s+{prop}: !?S?u?b? ?\"?([^\"\n$]+)", text, re.M):
+            made.add(value.strip())
+    if "BACKUP_POLICY" in text and "Custom::" in text:  # the org-settings custom resource enables the type
+        made.add("BACKUP_POLICY")
+    return made
+
+
+def _used_by(resource: dict[str, Any]) -> str:
+    text = (ROOT / resource["resource_file"]).read_text(encoding="utf-8")
+    if "parameter_file" in resource:
+        text += (ROOT / resource["parameter_file"]).read_text(encoding="utf-8")
+    return text
+
+
+@pytest.mark.parametrize(("first", "then", "token"), DEPENDENCIES)
+def test_resources_deploy_in_a_working_order(first: str, then: str, token: str) -> None:
+    by_name = _by_name()
+    assert any(token == made or made.startswith(token) for made in _created_by(by_name[first])), (
+        f"{first} does not create {token!r}"
+    )
+    assert token in _used_by(by_name[then]), f"{then} does not use {token!r}"
     names = [r["name"] for r in _resources()]
-    assert names.index(first) < names.index(then)
+    assert names.index(first) < names.index(then), f"{then} uses {token!r} from {first}, which comes later"
 
 
 def _exports() -> dict[str, int]:
@@ -158,10 +191,10 @@ def _conventions_names() -> set[str]:
 def test_parameter_files_match_their_templates_and_read_documented_ssm_names() -> None:
     exports = _exports()
     documented = _conventions_names()
-    for position, res in enumerate(_stacks()):
-        if res["name"] == "cfct-backup-lifecycle-automation" and not (ROOT / res["resource_file"]).is_file():
-            continue  # owned by the Lambda engineer; test_every_referenced_file_exists reports it
-        template = load_template(ROOT / res["resource_file"])
+    names = [r["name"] for r in _resources()]
+    checked: list[str] = []
+    for res in _stacks():
+        template = load_template(ROOT / res["resource_file"])  # every stack set's template exists
         declared = template.get("Parameters", {})
         rows = json.loads((ROOT / res["parameter_file"]).read_text(encoding="utf-8"))
         given = {row["ParameterKey"]: row["ParameterValue"] for row in rows}
@@ -172,9 +205,13 @@ def test_parameter_files_match_their_templates_and_read_documented_ssm_names() -
             for ssm in re.findall(r"\$\[alfred_ssm_(/[^\]]+)\]", value):
                 assert ssm in documented, f"{res['name']}: {ssm} not in docs/conventions.md"
                 if ssm.startswith("/cfct-backup/outputs/"):
-                    index = [r["name"] for r in _resources()].index(res["name"])
-                    assert exports[ssm] < index, f"{res['name']} reads {ssm} before it is exported"
-        assert position >= 0
+                    assert ssm in exports, f"{res['name']} reads {ssm}, which no resource exports"
+                    assert exports[ssm] < names.index(res["name"]), (
+                        f"{res['name']} reads {ssm} before it is exported"
+                    )
+        checked.append(res["name"])
+    # every stack set was checked (no silent skip), the lifecycle automation included
+    assert checked == [r["name"] for r in _stacks()] and "cfct-backup-lifecycle-automation" in checked
 
 
 def test_exports_are_documented_and_come_from_template_outputs() -> None:

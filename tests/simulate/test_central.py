@@ -193,7 +193,7 @@ def test_broken_package_without_object_lock_exits_1_with_the_named_central_gap(t
     assert "GAP central Log Archive us-east-1: log bucket Object Lock: not enabled" in out
     data = json.loads(report_file.read_text())
     assert data["ok"] is False
-    assert all(a["state"] == "PROTECTED" for a in data["accounts"] if a["in_scope"])
+    assert all(a["state"] == "PROTECTED" for a in data["accounts"] if a["inScope"])
     gaps = [c["gap"] for c in data["central"] if not c["ok"]]
     assert len(gaps) == 1 and "log bucket Object Lock" in gaps[0], gaps
 

@@ -32,23 +32,45 @@ def test_scps_are_inherited_down_the_ou_tree(capsys):
 def test_stack_instances_and_regions_follow_cfct_targets(capsys):
     _, plan = _plan(capsys)
     by_name = {a["name"]: a for a in plan["accounts"]}
-    assert by_name["Payments Prod"]["stack_instances"] == ["mini-member@us-east-1", "mini-member@us-west-2"]
-    assert by_name["Audit"]["stack_instances"] == ["mini-management@us-east-1"]
-    assert by_name["Management"]["stack_instances"] == [
+    assert by_name["Payments Prod"]["stackInstances"] == ["mini-member@us-east-1", "mini-member@us-west-2"]
+    assert by_name["Audit"]["stackInstances"] == ["mini-management@us-east-1"]
+    assert by_name["Management"]["stackInstances"] == [
         "mini-backup-policies@us-east-1",
         "mini-management@us-east-1",
     ]
-    assert by_name["Playground"]["stack_instances"] == []
+    assert by_name["Playground"]["stackInstances"] == []
 
 
 def test_backup_plans_and_copy_destinations_come_from_the_policy_engine(capsys):
     _, plan = _plan(capsys, "--account", "Orders Dev")
     (dev,) = plan["accounts"]
-    org = load_organization(ORG)
-    bunker = placeholder_ids(org).accounts["Backup Bunker"]
-    assert dev["backup_policies"] == ["mini-daily"]
+    assert dev["backupPolicies"] == ["mini-daily"]
     assert dev["plans"] == {"us-east-1": ["mini-daily"], "us-west-2": ["mini-daily"]}
-    assert dev["copy_destinations"] == [f"arn:aws:backup:us-west-2:{bunker}:backup-vault:cfct-backup-bunker"]
+    # the bunker has no ID in the description: the plan shows a marker, not a real-looking ID
+    assert dev["copyDestinations"] == [
+        "arn:aws:backup:us-west-2:<id of Backup Bunker>:backup-vault:cfct-backup-bunker"
+    ]
+
+
+def test_plan_names_its_organization_and_never_shows_a_placeholder_that_looks_real(capsys):
+    org = load_organization(ORG)
+    ids = placeholder_ids(org)
+    invented = {
+        i for name, i in ids.accounts.items() if not any(a.name == name and a.id for a in org.accounts)
+    }
+    invented.discard(org.management.id)
+    assert invented  # the example leaves most IDs to the plan
+    code, plan = _plan(capsys)
+    assert code == 0
+    assert plan["schemaVersion"] == 2 and plan["organizationFile"] == str(ORG)
+    text = json.dumps(plan)
+    assert not [i for i in invented if i in text]
+    assert "<id of Backup Bunker>" in plan["placeholderIds"]
+    main(["plan", "--package", str(MINI), "--org", str(ORG)])
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith(f"organization: {ORG} (")
+    assert not [i for i in invented if i in out]
+    assert "Playground (111122223333)" in out  # an ID the description gives is shown as it is
 
 
 def test_text_output_and_unknown_account(capsys):

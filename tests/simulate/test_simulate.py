@@ -6,6 +6,7 @@ sample lifecycle events, and runs of deliberately broken copies of the package.
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from cfct_backup.cfct.manifest import load_manifest
 from cfct_backup.cli import main
+from cfct_backup.commands.simulate import report_document
 from cfct_backup.organization import load_organization
 from cfct_backup.simulation.plan import make_plan
 from cfct_backup.simulation.run import Simulation, load_events
@@ -109,42 +111,36 @@ def test_scheduled_drill_the_policy_plan_backed_up_a_tagged_table_and_copied_it_
     assert reported["scheduled_jobs"] == account.scheduled_jobs
 
 
-def test_report_json_is_the_documented_schema(default_run):
+def _documented_report() -> dict:
+    """The report example of docs/simulate.md: JSON once its `//` comments are removed."""
+    text = (ROOT / "docs" / "simulate.md").read_text(encoding="utf-8")
+    section = text[text.index("### The report (`--report FILE`") :]
+    block = re.search(r"```json\n(.*?)```", section, re.S)
+    assert block, "docs/simulate.md: no ```json block in the report section"
+    return json.loads(re.sub(r"\s+//[^\n]*", "", block.group(1)))
+
+
+def test_report_json_is_the_documented_schema(default_run, tmp_path):
+    """The document `simulate --report` writes has exactly the keys docs/simulate.md shows, at every
+    level the default run fills (the expectation is read from the docs, not from the code)."""
     _, report = default_run
-    data = json.loads(json.dumps(report.as_dict()))
-    assert data["schema_version"] == 1 and data["ok"] is True
-    assert set(data) == {
-        "schema_version",
-        "ok",
-        "organization",
-        "accounts",
-        "findings",
-        "events",
-        "central",
-        "timings_seconds",
-        "restores",
-        "timeline",  # simulation/timeline.py: pipeline runs, DLQ, alarms
-        "authorization",
-    }
-    assert set(data["authorization"]) == {"ok", "denials", "unmapped_operations", "probes", "leniencies"}
-    account = data["accounts"][0]
-    for key in (
-        "name",
-        "id",
-        "ou",
-        "role",
-        "in_scope",
-        "state",
-        "regions",
-        "plans",
-        "copy_destinations",
-        "stack_instances",
-        "scps",
-        "rcps",
-        "enrolment",
-        "gaps",
-    ):
-        assert key in account
+    documented = _documented_report()
+    data = json.loads(json.dumps(report_document(report.as_dict())))
+    assert data["schemaVersion"] == documented["schemaVersion"] and data["ok"] is True
+    assert set(data) == set(documented)
+    assert set(data["organization"]) == set(documented["organization"])
+    doc_account = documented["accounts"][0]
+    for account in data["accounts"]:
+        assert set(account) == set(doc_account), account["name"]
+        for region in account["regions"]:
+            assert set(region) == set(doc_account["regions"][0]), account["name"]
+    assert any(a["regions"] for a in data["accounts"])
+    for name in ("central", "events", "findings"):
+        for item in data[name]:
+            assert set(item) == set(documented[name][0]), name
+    assert data["central"] and data["events"]
+    # "total" is the command's own clock, added after the run (the fixture runs the simulation itself)
+    assert set(data["timingsSeconds"]) == set(documented["timingsSeconds"]) - {"total"}
 
 
 def test_plan_of_an_account_equals_what_the_simulation_deployed(default_run):
@@ -231,9 +227,9 @@ def test_broken_package_is_a_named_gap_and_a_failing_exit(tmp_path, capsys):
     assert "cfct-backup-nowhere does not exist" in out
     data = json.loads(report_file.read_text())
     assert data["ok"] is False
-    gaps = [g for a in data["accounts"] if a["in_scope"] for g in a["gaps"]]
+    gaps = [g for a in data["accounts"] if a["inScope"] for g in a["gaps"]]
     assert any("copy destination" in g and "cfct-backup-nowhere" in g for g in gaps)
-    assert all(a["state"] == "GAP" for a in data["accounts"] if a["in_scope"])
+    assert all(a["state"] == "GAP" for a in data["accounts"] if a["inScope"])
 
 
 def test_bunker_that_admits_other_ous_fails_every_copy_job(tmp_path, capsys):
@@ -251,9 +247,9 @@ def test_bunker_that_admits_other_ous_fails_every_copy_job(tmp_path, capsys):
     capsys.readouterr()
     assert code == 1
     data = json.loads(report_file.read_text())
-    for account in (a for a in data["accounts"] if a["in_scope"]):
+    for account in (a for a in data["accounts"] if a["inScope"]):
         assert account["state"] == "GAP"
-        assert account["copy_jobs"] and all(j.endswith(": FAILED") for j in account["copy_jobs"])
+        assert account["copyJobs"] and all(j.endswith(": FAILED") for j in account["copyJobs"])
         assert any("copy job to" in g and "CopyIntoBackupVault" in g for g in account["gaps"]), account[
             "gaps"
         ]

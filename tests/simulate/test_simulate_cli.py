@@ -29,7 +29,7 @@ def test_bad_organization_names_file_and_field(tmp_path, capsys):
     )
     assert main(["simulate", "--package", str(ROOT), "--org", str(org)]) == 2
     err = capsys.readouterr().err
-    assert f"{org}: regions.home: 'moon' is not a Region name" in err
+    assert f"{org}:" in err and "regions.home: 'moon' is not a Region name" in err
 
 
 def test_package_without_manifest(tmp_path, capsys):

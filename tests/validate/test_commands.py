@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,6 @@ CORPUS = Path(__file__).parents[1] / "corpus"
 MINIMAL = CORPUS / "packages" / "minimal"
 POLICIES = CORPUS / "policies"
 EXAMPLES = Path(__file__).parents[1] / "backup_policy" / "aws_examples"
-
-
-@pytest.fixture(autouse=True)
-def no_stack_generator(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "cfct_backup.backup_policy_stack", None)
 
 
 def broken_package(tmp_path: Path) -> Path:

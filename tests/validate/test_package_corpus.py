@@ -4,15 +4,13 @@ with the right code and location (tests/corpus/packages/broken/cases.yaml)."""
 from __future__ import annotations
 
 import shutil
-import sys
-import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from cfct_backup.backup_policy_stack import STACK_PATH, render
 from cfct_backup.problems import Problem
 from cfct_backup.validate import validate_package
 
@@ -20,12 +18,6 @@ PACKAGES = Path(__file__).parents[1] / "corpus" / "packages"
 MINIMAL = PACKAGES / "minimal"
 ORG = PACKAGES / "organization.yaml"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((PACKAGES / "broken" / "cases.yaml").read_text())
-
-
-@pytest.fixture(autouse=True)
-def no_stack_generator(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The corpus has no generated backup-policy stack: the sync check is tested on its own below."""
-    monkeypatch.setitem(sys.modules, "cfct_backup.backup_policy_stack", None)
 
 
 def build(tmp_path: Path, case: dict[str, Any]) -> Path:
@@ -95,28 +87,32 @@ def test_broken_package_is_rejected_with_code_and_location(tmp_path: Path, name:
 # ---------------------------------------------------------------- generated stack in sync
 
 
-@pytest.fixture
-def fake_generator(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
-    module = types.ModuleType("cfct_backup.backup_policy_stack")
-    module.STACK_PATH = "templates/backup-policies.yaml"  # type: ignore[attr-defined]
-
-    def render(root: Path) -> str:
-        names = sorted(p.name for p in (root / "policies" / "backup").glob("*.json"))
-        return "# generated from " + ", ".join(names) + "\n"
-
-    module.render = render  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cfct_backup.backup_policy_stack", module)
-    yield module
-
-
-def test_generated_stack_missing_or_stale_is_an_error(
-    tmp_path: Path, fake_generator: types.ModuleType
-) -> None:
+def test_generated_stack_missing_or_stale_is_an_error(tmp_path: Path) -> None:
+    """The corpus carries its generated stack (the check runs on every corpus case): deleting it, or
+    changing a policy without regenerating it, is PKG010; regenerating it clears the error."""
     root = build(tmp_path, {})
-    codes = [(p.code, p.path) for p in run(root, lint=False)]
-    assert ("PKG010", "templates/backup-policies.yaml") in codes
-    (root / "templates" / "backup-policies.yaml").write_text("# generated from old.json\n")
+    stack = root / STACK_PATH
+    assert [p for p in run(root, lint=False) if p.code == "PKG010"] == []
+    text = stack.read_text()
+    stack.unlink()
+    missing = [p for p in run(root, lint=False) if p.code == "PKG010"]
+    assert [(p.path, p.severity) for p in missing] == [(STACK_PATH, "error")] and "missing" in missing[
+        0
+    ].message
+    policy = root / "policies" / "backup" / "daily.json"
+    stack.write_text(text)
+    policy.write_text(policy.read_text().replace('"120"', '"121"', 1))
     stale = [p for p in run(root, lint=False) if p.code == "PKG010"]
     assert stale and "out of date" in stale[0].message
-    (root / "templates" / "backup-policies.yaml").write_text("# generated from daily.json\n")
-    assert [p for p in run(root, lint=False) if p.code == "PKG010"] == []
+    stack.write_text(render(root))
+    assert [p for p in run(root, lint=False) if p.code in ("PKG010", "PKG011")] == []
+
+
+def test_a_generator_that_fails_is_reported_not_raised(tmp_path: Path) -> None:
+    root = build(tmp_path, {})
+
+    def broken(_root: Path) -> str:
+        raise ValueError("policy daily.json: no plans")
+
+    problems = [p for p in validate_package(root, lint=False, render_stack=broken) if p.code == "PKG011"]
+    assert [p.path for p in problems] == [STACK_PATH] and "no plans" in problems[0].message

@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from cfct_backup.cfct.schema import CFCT_TAG, schema_errors
-from cfct_backup.problems import Problem, Severity
+from cfct_backup.problems import Problem, Severity, did_you_mean
 
 MANIFEST_VERSION = "2021-03-15"
 DEPLOY_METHODS = ("scp", "stack_set", "rcp")
@@ -320,7 +320,10 @@ def _parameters(node: yaml.Node, ctx: _Ctx, where: str) -> tuple[tuple[str, str]
                 value = _param_value(vnode, ctx, f"{here}.parameter_value")
             else:
                 ctx.add(
-                    knode, "MAN003", f"{here}: unknown key '{k}' (allowed: parameter_key, parameter_value)"
+                    knode,
+                    "MAN003",
+                    f"{here}: unknown key '{k}'{did_you_mean(k, ('parameter_key', 'parameter_value'))} "
+                    "(allowed: parameter_key, parameter_value)",
                 )
         for required in sorted(PARAMETER_KEYS - present):
             ctx.add(item, "MAN004", f"{here}: missing '{required}'")
@@ -385,7 +388,11 @@ def _exports(node: yaml.Node, ctx: _Ctx, where: str) -> tuple[tuple[str, str], .
                     if k == "value" and not OUTPUT_REF_RE.match(s) and "$[" in s:
                         ctx.add(vnode, "MAN020", f"{here}.value: only $[output_<OutputKey>] is resolved here")
             else:
-                ctx.add(knode, "MAN003", f"{here}: unknown key '{k}' (allowed: name, value)")
+                ctx.add(
+                    knode,
+                    "MAN003",
+                    f"{here}: unknown key '{k}'{did_you_mean(k, ('name', 'value'))} (allowed: name, value)",
+                )
         for required in sorted(EXPORT_KEYS - {k for k, _, _ in _pairs_silent(item)}):
             ctx.add(item, "MAN004", f"{here}: missing '{required}'")
         if "name" in got and "value" in got:
@@ -418,7 +425,8 @@ def _resource(node: yaml.Node, index: int, ctx: _Ctx) -> ManifestResource | None
             ctx.add(
                 knode,
                 "MAN003",
-                f"{name_for_msgs}: unknown key '{k}' (allowed: {', '.join(sorted(RESOURCE_KEYS))})",
+                f"{name_for_msgs}: unknown key '{k}'{did_you_mean(k, RESOURCE_KEYS)} "
+                f"(allowed: {', '.join(sorted(RESOURCE_KEYS))})",
             )
     for required in ("name", "resource_file", "deployment_targets", "deploy_method"):
         if required not in nodes:
@@ -472,6 +480,7 @@ def _resource(node: yaml.Node, index: int, ctx: _Ctx) -> ManifestResource | None
                         knode,
                         "MAN003",
                         f"{name_for_msgs}.deployment_targets: unknown key '{k}'"
+                        f"{did_you_mean(k, ('accounts', 'organizational_units'))}"
                         " (allowed: accounts, organizational_units)",
                     )
             if not accounts and not ous:
@@ -632,7 +641,12 @@ def _parse_ours(text: str, path: str) -> tuple[Manifest | None, list[Problem]]:
     for k, knode, vnode in _pairs(root, ctx, "manifest"):
         nodes[k] = vnode
         if k not in TOP_KEYS:
-            ctx.add(knode, "MAN003", f"unknown top-level key '{k}' (allowed: {', '.join(sorted(TOP_KEYS))})")
+            ctx.add(
+                knode,
+                "MAN003",
+                f"unknown top-level key '{k}'{did_you_mean(k, TOP_KEYS)} "
+                f"(allowed: {', '.join(sorted(TOP_KEYS))})",
+            )
     for required in ("region", "version", "resources"):
         if required not in nodes:
             ctx.add(root, "MAN004", f"missing required top-level key '{required}'")

@@ -9,8 +9,18 @@ reports, per account and Region, what is missing and who must act. Nothing is wr
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+
+from cfct_backup.commands.output import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    check_writable,
+    progress_printer,
+    write_atomic,
+)
 
 HELP = "Read-only compliance sweep of a real organization (the reconcile code, writes nothing to AWS)."
 
@@ -36,8 +46,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stack set of the member baseline ('' to skip the stack instance check)",
     )
     parser.add_argument("--concurrency", type=int, default=8, help="accounts checked in parallel (default 8)")
-    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the JSON report here")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the JSON report here (the reconcile report: camelCase keys, schemaVersion)",
+    )
     parser.add_argument("--csv", type=Path, default=None, metavar="FILE", help="write the CSV report here")
+    parser.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the report as one self-contained HTML page",
+    )
 
 
 def _environ(args: argparse.Namespace) -> dict[str, str]:
@@ -63,16 +86,19 @@ def run(args: argparse.Namespace) -> int:
     from cfct_backup_automation.reconcile import reconcile  # noqa: PLC0415
     from cfct_backup_automation.sessions import RETRY_CONFIG, SessionFactory  # noqa: PLC0415
 
+    for out in (args.json, args.csv, args.html):
+        if out is not None:
+            check_writable(out)  # before the sweep, not after it
     try:
         session = boto3.Session(profile_name=args.profile, region_name=args.region)
         cfg = load_config(session.client("ssm", config=RETRY_CONFIG), _environ(args))
         caller = session.client("sts", config=RETRY_CONFIG).get_caller_identity()["Account"]
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except (BotoCoreError, ClientError) as exc:
         print(f"error: cannot read the configuration: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if caller != cfg.management_account:
         print(
             f"warning: credentials are for {caller}, the configuration names {cfg.management_account} "
@@ -86,17 +112,24 @@ def run(args: argparse.Namespace) -> int:
         home_account=caller,
         session_name="cfct-backup-audit",
     )
+    show = progress_printer()
+    show(f"auditing the organization of {cfg.management_account} with {max(1, args.concurrency)} worker(s)")
     try:
         result = reconcile(
             cfg, sessions, mode="audit", max_workers=max(1, args.concurrency), write_report=False
         )
     except (BotoCoreError, ClientError) as exc:
         print(f"error: the sweep could not list the organization: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    show(f"swept {len(result.accounts)} account(s)")
     if args.json:
-        args.json.write_text(result.to_json() + "\n", encoding="utf-8")
+        write_atomic(args.json, result.to_json() + "\n")
     if args.csv:
-        args.csv.write_text(result.to_csv(), encoding="utf-8")
+        write_atomic(args.csv, result.to_csv(), what="CSV report")
+    if args.html:
+        from cfct_backup.report_html import render_audit  # noqa: PLC0415
+
+        write_atomic(args.html, render_audit(json.loads(result.to_json())), what="HTML report")
     summary = result.summary()
     for account in sorted(result.accounts, key=lambda a: a.account_id):
         print(f"{account.account_id} {account.account_name or '-':<24} {account.state}")
@@ -106,4 +139,7 @@ def run(args: argparse.Namespace) -> int:
         f"{summary['accountsInScope']} account(s) in scope: {summary['accountsProtected']} protected, "
         f"{summary['accountsWithGaps']} with gaps; {summary['accountsOffboarded']} recorded but out of scope"
     )
-    return 0 if not any(a.open_gaps for a in result.accounts) else 1
+    for path in (args.json, args.csv, args.html):
+        if path is not None:
+            print(f"report written to {path}")
+    return EXIT_OK if not any(a.open_gaps for a in result.accounts) else EXIT_FINDINGS

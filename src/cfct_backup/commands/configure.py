@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         org = load_organization(args.org)
     except OrganizationError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
-        return 1
+        return 2  # bad input (cfct_backup.commands.output.EXIT_USAGE)
 
     import boto3  # noqa: PLC0415
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         changes = configure.sync_parameters(ssm, params, dry_run=args.dry_run)
     except (ClientError, BotoCoreError, OrganizationError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
-        return 1
+        return 2  # could not run: AWS not reachable or refused the call
     for change in changes:
         print(change.line())
     changed = sum(1 for c in changes if c.status != "unchanged")

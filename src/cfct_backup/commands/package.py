@@ -6,10 +6,12 @@ Imports only the standard library and PyYAML: no boto3, so `--help` stays instan
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
+from cfct_backup.commands.output import UsageError
 from cfct_backup.delivery import DeliveryError
 from cfct_backup.delivery.dependencies import DependencySource, PipSource, SitePackagesSource
 from cfct_backup.delivery.package import build_package
@@ -49,14 +51,24 @@ def dependency_source(args: argparse.Namespace) -> DependencySource:
     return SitePackagesSource()
 
 
+def check_out_dir(out: Path) -> None:
+    """The output directory can be made or written, checked before anything is built."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: cannot write the package there: it is a file, not a directory")
+    parent = next((p for p in [out, *out.parents] if p.exists()), Path())
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{out}: cannot write the package there: {parent} is not a writable directory")
+
+
 def run(args: argparse.Namespace) -> int:
+    check_out_dir(args.out)
     started = time.perf_counter()
     try:
         source = dependency_source(args)
         built = build_package(args.root, args.out, source)
     except DeliveryError as exc:
         print(f"cfct-backup package: {exc}", file=sys.stderr)
-        return 1
+        return 2  # bad input or could not run (cfct_backup.commands.output.EXIT_USAGE)
     elapsed = time.perf_counter() - started
     print(f"vendored from {source.description}: {', '.join(map(str, built.pins))}")
     print(f"wrote {built.lambda_zip.line()}")

@@ -47,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cfct-key", help="S3 key of the configuration (default: custom-control-tower-configuration.zip)"
     )
     parser.add_argument("--branch", default="main", help="repository branch CfCT reads (default: main)")
+    parser.add_argument("--profile", help="AWS profile of the management account (default: the SDK's)")
     parser.add_argument("--region", help="AWS Region (default: the SDK's, i.e. AWS_REGION / profile)")
     parser.add_argument("--dry-run", action="store_true", help="show every step without writing anything")
     add_dependency_arguments(parser)
@@ -58,16 +59,19 @@ def run(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="cfct-backup-publish-") as tmp:
         try:
+            kept: Path | None = None
             if args.dist is not None:
                 built = load_built(args.dist)
             else:
-                built = build_package(args.root, Path(tmp), dependency_source(args))
+                # a dry run keeps the zips it shows, so that exactly those can be published later
+                kept = Path(tempfile.mkdtemp(prefix="cfct-backup-dry-run-")) if args.dry_run else None
+                built = build_package(args.root, kept or Path(tmp), dependency_source(args))
             print(f"lambda  built         {built.lambda_zip.line()}")
             print(f"config  built         {built.config_zip.line()}")
             problems = validate_configuration(built.config_zip.path)
         except DeliveryError as exc:
             print(f"cfct-backup publish: {exc}", file=sys.stderr)
-            return 1
+            return 2  # bad input (cfct_backup.commands.output.EXIT_USAGE)
         for problem in problems:
             print(problem, file=sys.stderr)
         if has_errors(problems):
@@ -82,11 +86,15 @@ def run(args: argparse.Namespace) -> int:
         import boto3  # noqa: PLC0415
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-        session = boto3.session.Session(region_name=args.region)
+        try:
+            session = boto3.session.Session(profile_name=args.profile, region_name=args.region)
+        except BotoCoreError as exc:  # ProfileNotFound and the like
+            print(f"cfct-backup publish: {exc}", file=sys.stderr)
+            return 2
         region = session.region_name
         if not region:
             print("cfct-backup publish: no AWS Region: set AWS_REGION or pass --region", file=sys.stderr)
-            return 1
+            return 2
         options = PublishOptions(
             artifact_bucket=args.artifact_bucket,
             lambda_key=args.lambda_key or DEFAULT_LAMBDA_KEY,
@@ -114,9 +122,14 @@ def run(args: argparse.Namespace) -> int:
             )
         except (DeliveryError, ClientError, BotoCoreError) as exc:
             print(f"cfct-backup publish: {exc}", file=sys.stderr)
-            return 1
+            return 2  # could not run: nothing half-done is left unreported (the steps above)
     if args.dry_run:
         print("dry run: nothing was written")
+        if kept is not None:
+            print(
+                f"dry run: the zips shown are kept in {kept}; "
+                f"`cfct-backup publish --dist {kept}` publishes them"
+            )
     elif result.changed:
         print("published")
     else:

@@ -126,7 +126,14 @@ class Report:
                 "governed_regions": self.governed_regions,
             },
             "accounts": [
-                {**asdict(a), **self.timeline.get("accounts", {}).get(a.id, {})} for a in self.accounts
+                {
+                    **asdict(a),
+                    # every account carries the timeline's fields: null/0 where it had no event
+                    "timeToProtectedSeconds": None,
+                    "dlqMessages": 0,
+                    **self.timeline.get("accounts", {}).get(a.id, {}),
+                }
+                for a in self.accounts
             ],
             "timeline": {k: v for k, v in self.timeline.items() if k != "accounts"},
             "findings": [asdict(f) for f in self.findings],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from cfct_backup import backup_policy_stack
 from cfct_backup.backup_policy import check_document, check_effective, merge_policies
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
@@ -29,7 +29,6 @@ from cfct_backup.validate.templates import (
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 REMOTE_PREFIXES = ("s3://", "https://", "http://")
-STACK_MODULE = "cfct_backup.backup_policy_stack"
 
 
 _DECODED: dict[tuple[Path, int, int], tuple[dict[str, Any] | None, str | None]] = {}
@@ -439,7 +438,6 @@ def _backup_policies(root: Path, org: _Org | None) -> list[Problem]:
         if doc is not None and not any(p.severity == "error" for p in found):
             docs.append((doc, _rel(root, path)))
     problems.extend(_attached_together(docs))
-    problems.extend(_stack_in_sync(root))
     return problems
 
 
@@ -475,17 +473,12 @@ def _attached_together(docs: list[tuple[dict[str, Any], str]]) -> list[Problem]:
     return problems
 
 
-def _stack_in_sync(root: Path) -> list[Problem]:
-    """The generated backup-policy stack matches policies/backup (skipped until the generator exists)."""
-    try:
-        module: Any = importlib.import_module(STACK_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == STACK_MODULE:
-            return []
-        raise
+def _stack_in_sync(root: Path, render_stack: Callable[[Path], str]) -> list[Problem]:
+    """The generated backup-policy stack matches policies/backup (`render_stack`: the generator)."""
+    module = backup_policy_stack
     stack_path = root / str(module.STACK_PATH)
     try:
-        expected = str(module.render(root))
+        expected = str(render_stack(root))
     except Exception as exc:  # noqa: BLE001 - the generator's failure is reported, not raised
         return [
             Problem(
@@ -575,8 +568,17 @@ def _unreferenced(root: Path, referenced: set[Path], templates: Iterable[Path]) 
     return out
 
 
-def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) -> list[Problem]:
-    """Every problem CfCT's pipeline would hit, and the traps it lets through. Sorted by file/line."""
+def validate_package(
+    root: Path,
+    *,
+    org: Path | None = None,
+    lint: bool = True,
+    render_stack: Callable[[Path], str] = backup_policy_stack.render,
+) -> list[Problem]:
+    """Every problem CfCT's pipeline would hit, and the traps it lets through. Sorted by file/line.
+
+    `render_stack` renders the generated backup-policy stack the package must carry (a parameter so
+    that tests can hand in a generator that fails)."""
     root = Path(root)
     _DECODED.clear()  # decode each template once per run, never reuse a previous run's work
     problems: list[Problem] = []
@@ -630,4 +632,5 @@ def validate_package(root: Path, *, org: Path | None = None, lint: bool = True) 
     problems.extend(_backup_policies(root, org_info))
     problems.extend(restore_testing_problems(root, lint_targets, decode_template))  # recovery REC
     problems.extend(build_stage(root))
+    problems.extend(_stack_in_sync(root, render_stack))
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.code, p.message))
