@@ -200,6 +200,7 @@ def test_an_operation_the_table_does_not_map_is_recorded_as_a_leniency(
 
 
 def test_without_enforcement_nothing_is_decided(aws: None) -> None:
+    iam.reset()  # what an earlier test (in any order) recorded
     iam_client = boto3.client("iam", region_name=HOME)
     arn = _role(iam_client, "nothing", _trust(MANAGEMENT))
     _assume(arn).client("iam").get_role(RoleName="nothing")

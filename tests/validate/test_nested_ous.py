@@ -42,7 +42,7 @@ def test_plan_flags_an_account_in_an_unprotected_child_of_a_protected_ou(
     plan = json.loads(capsys.readouterr().out)
     assert code == 1
     team = next(a for a in plan["accounts"] if a["name"] == "Team Prod")
-    assert not team["in_scope"] and team["stack_instances"] == []
+    assert not team["inScope"] and team["stackInstances"] == []
     (problem,) = team["problems"]
     assert "'Workloads:Prod:Team'" in problem and "protected OU 'Workloads:Prod'" in problem
     assert problem in plan["problems"]
@@ -55,7 +55,7 @@ def test_plan_accepts_the_child_ou_once_it_is_protected_itself(
     main(["plan", "--package", str(MINI), "--org", str(org), "--format", "json"])
     plan = json.loads(capsys.readouterr().out)
     team = next(a for a in plan["accounts"] if a["name"] == "Team Prod")
-    assert team["in_scope"] and team["problems"] == []
+    assert team["inScope"] and team["problems"] == []
     assert not any("child of protected OU" in p for p in plan["problems"])
 
 
