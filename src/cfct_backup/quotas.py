@@ -4,9 +4,11 @@ Checks import the value from here (``quota("scp.max_chars")``) instead of spelli
 quota AWS changes is changed in one line. docs/aws-constraints.md lists the same rows; a test keeps the
 two in step.
 
-Backup-policy quotas (rules per plan, copy actions, selections...) stay in
-``cfct_backup.backup_policy.check`` with their own citations; the Organizations policy-size quota for
-backup policies is here because the emulator enforces it too.
+The backup policy engine's quotas and numeric rules (rules per plan, copy actions, selections,
+windows, the cold-storage rule) are rows ``backup_policy.<name>`` of the same table;
+``cfct_backup.backup_policy.quotas`` is their view for the engine and docs/backup-policy.md.
+A row whose source starts with "not found" could not be confirmed on a current AWS page; it is kept
+because it is the stricter reading (the emulator must never be more lenient than AWS).
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ ORG_QUOTAS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_re
 # change is confirmed by write-ups of the announcement (the newest wins):
 SCP_CHANGE = "https://cevo.com.au/post/aws-scp-limits-landing-zone-review/"
 CHECKED = "2026-12-01"
+
+# the backup policy engine's pages (cfct_backup.backup_policy.quotas)
+QUOTAS_PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-limits.html"
+ORG_QUOTAS_PAGE = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html"
+RULE_INPUT_PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html"
+SELECTION_PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html"
+LIFECYCLE_PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html"
+SYNTAX_PAGE = (
+    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html"
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,83 @@ QUOTAS: tuple[Quota, ...] = (
         60,
         "backup plan rule StartWindowMinutes minimum",
         "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRule.html",
+    ),
+)
+
+
+def _bp(name: str, value: int, source: str, says: str) -> Quota:
+    """A backup policy engine row: `says` is what the page says, in its words where short."""
+    return Quota(f"backup_policy.{name}", value, says, source)
+
+
+QUOTAS += (
+    _bp(
+        "selections_per_plan",
+        100,
+        QUOTAS_PAGE,
+        "Resource assignments per backup plan: 100, not adjustable (the China-Region copy of the"
+        " page still says 10; round 1 used 50 from memory)",
+    ),
+    _bp(
+        "tag_values_per_selection",
+        30,
+        QUOTAS_PAGE,
+        "Tags per resource selection in a cross account backup policy: 30, not adjustable",
+    ),
+    _bp(
+        "arns_per_selection",
+        500,
+        SELECTION_PAGE,
+        "Resources / NotResources: the maximum number of ARNs is 500 without wildcards",
+    ),
+    _bp(
+        "wildcard_arns_per_selection",
+        30,
+        SELECTION_PAGE,
+        "... or 30 ARNs with wildcards",
+    ),
+    _bp(
+        "start_window_min",
+        60,
+        RULE_INPUT_PAGE,
+        "StartWindowMinutes: if this value is included, it must be at least 60 minutes",
+    ),
+    _bp(
+        "window_max",
+        52_560_000,
+        RULE_INPUT_PAGE,
+        "StartWindowMinutes: maximum value of 100 years (52,560,000 minutes)",
+    ),
+    _bp(
+        "cold_storage_min_days",
+        90,
+        LIFECYCLE_PAGE,
+        "DeleteAfterDays must be at least 90 days after MoveToColdStorageAfterDays",
+    ),
+    _bp(
+        "index_actions_per_rule",
+        1,
+        RULE_INPUT_PAGE,
+        "IndexActions: up to one IndexAction in each BackupRule; only 1 resource type per rule",
+    ),
+    _bp(
+        "rules_per_plan",
+        10,
+        "not found on the current quotas page (kept as the stricter bound)",
+        "at most 10 rules per plan",
+    ),
+    _bp(
+        "copy_actions_per_rule",
+        5,
+        "not found on the current quotas page (kept as the stricter bound)",
+        "at most 5 copy actions per rule",
+    ),
+    _bp(
+        "continuous_max_days",
+        35,
+        "https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html"
+        " (not re-read this round)",
+        "continuous backups are kept 1-35 days and never move to cold storage",
     ),
 )
 

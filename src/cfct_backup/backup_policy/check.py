@@ -45,7 +45,7 @@ from cfct_backup.backup_policy.spec import (
 )
 from cfct_backup.problems import Problem, Severity
 
-MAX_POLICY_CHARS = limit("policy_chars")
+MAX_POLICY_CHARS = limit("max_chars")
 MAX_RULES_PER_PLAN = limit("rules_per_plan")
 MAX_COPY_ACTIONS_PER_RULE = limit("copy_actions_per_rule")
 MAX_SELECTIONS_PER_PLAN = limit("selections_per_plan")
