@@ -111,6 +111,11 @@ TO_BUNKER = {"backup:CopyTargets": [BUNKER_VAULT]}
 TO_BOTH_BUNKERS = {"backup:CopyTargets": [BUNKER_VAULT, BUNKER_DR_VAULT]}
 TO_MEMBER = {"backup:CopyTargets": [MEMBER_VAULT]}
 TO_OUTSIDER = {"backup:CopyTargets": [OUTSIDER_VAULT]}
+RECOVERY_VAULT = f"arn:aws:backup:{HOME}:{BUNKER}:backup-vault:cfct-backup-recovery".replace(
+    BUNKER, "999999999999"
+)
+TO_RECOVERY = {"backup:CopyTargets": [RECOVERY_VAULT]}
+TO_OUTSIDER_RECOVERY = {"backup:CopyTargets": [f"arn:aws:backup:{HOME}:{OUTSIDER}:backup-vault:exfiltrate"]}
 MEMBER_RESTORE = {"iam:PassedToService": "backup.amazonaws.com"}
 EC2 = {"iam:PassedToService": "ec2.amazonaws.com"}
 GRANT_TO_BUNKER = {
@@ -863,6 +868,28 @@ ROWS: list[Row] = [
         BUNKER_VAULT,
         DENIED,
         TO_OUTSIDER,
+    ),
+    R(
+        "BV-37",
+        "bunker vault",
+        "restore role",
+        RESTORE_ROLE,
+        "backup:CopyFromBackupVault",
+        BUNKER_VAULT,
+        ALLOWED,
+        TO_RECOVERY,
+        note="a restore away from the source: into the recovery account's vault (docs/recovery.md)",
+    ),
+    R(
+        "BV-38",
+        "bunker vault",
+        "restore role",
+        RESTORE_ROLE,
+        "backup:CopyFromBackupVault",
+        BUNKER_VAULT,
+        DENIED,
+        TO_OUTSIDER_RECOVERY,
+        note="an outsider's vault with another name",
     ),
     R(
         "BV-27",
