@@ -19,13 +19,13 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation import baseline, bunker, copy_readiness, inventory
+from cfct_backup_automation import baseline, bunker, copy_readiness, inventory, recovery_ledger
 from cfct_backup_automation.accounts import is_active
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
@@ -69,6 +69,7 @@ class AccountReport:
     gaps: list[Gap] = field(default_factory=list)
     error: str | None = None
     pending: bool = False  # waiting for its member baseline, within BASELINE_WAIT_SECONDS
+    ledger: list[recovery_ledger.LedgerRow] = field(default_factory=list)  # restore tests per type
 
     @property
     def open_gaps(self) -> list[Gap]:
@@ -95,6 +96,7 @@ class AccountReport:
             "compliant": self.state in (inventory.PROTECTED, inventory.OFFBOARDED),
             "gaps": [g.as_dict() for g in self.gaps],
             "error": self.error,
+            "recoveryLedger": [recovery_ledger.camel(asdict(r)) for r in self.ledger],
         }
 
 
@@ -316,6 +318,11 @@ def reconcile_account(
         report.gaps.extend(account_gaps(plans, cfg, account_id, sessions, cache, mode=mode))
         for region in cfg.governed_regions:  # copy readiness: keys that would make the bunker copy fail
             report.gaps.extend(copy_readiness.region_gaps(sessions, account_id, region, plans, cfg))
+        # recovery ledger (docs/recovery.md): each tested type restored successfully in its interval
+        if not any(g.code == "role-missing" for g in report.gaps):
+            ledger_backup = sessions.client("backup", account_id, cfg.home_region, retry_access_denied=False)
+            report.ledger, ledger_gaps = recovery_ledger.reconcile_gaps(ledger_backup, account_id, now)
+            report.gaps.extend(ledger_gaps)
         if cfg.bunker_allowlist_mode == "accounts":
             _check_bunker(account_id, cfg, sessions, mode, report)
         _check_inventory(report, cfg, sessions, mode=mode, item=item, now=now)

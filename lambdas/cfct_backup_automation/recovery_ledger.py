@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from cfct_backup_automation.protection import Gap
 
 RESTORE_TEST_MISSING = "restore-test-missing"
@@ -96,6 +98,11 @@ class Ledger:
         for row in self.rows:
             writer.writerow(asdict(row))
         return out.getvalue()
+
+
+def camel(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A ledger row with camelCase keys, as the reconcile report spells its fields."""
+    return {k.split("_")[0] + "".join(w.title() for w in k.split("_")[1:]): v for k, v in row.items()}
 
 
 def _seconds(value: Any) -> float | None:
@@ -181,3 +188,50 @@ def account_gaps(
     in the account; needs backup:ListRestoreJobs)."""
     rows = account_ledger(account, read_jobs(backup), resource_types, targets or {}, now)
     return rows, Ledger(rows).gaps
+
+
+# The resource types the member restore testing plans select (templates/restore-testing.yaml).
+TESTED_TYPES = ("DynamoDB", "S3", "EC2")
+MEMBER_VAULT = "cfct-backup-vault"
+
+
+def due_resource_types(
+    backup: Any,
+    now: datetime,
+    *,
+    vault: str = MEMBER_VAULT,
+    targets: Mapping[str, Targets] | None = None,
+    kinds: Iterable[str] = TESTED_TYPES,
+) -> list[str]:
+    """The tested types whose oldest recovery point in ``vault`` is older than their drill interval:
+    a type backed up for less than one interval has had no chance of a restore test yet, so it is
+    not due (a newly enrolled account is not a gap on its first day)."""
+    wanted = set(kinds)
+    oldest: dict[str, float] = {}
+    token: str | None = None
+    while True:
+        page = backup.list_recovery_points_by_backup_vault(
+            BackupVaultName=vault, **({"NextToken": token} if token else {})
+        )
+        for point in page.get("RecoveryPoints", []):
+            kind = str(point.get("ResourceType"))
+            created = _seconds(point.get("CreationDate"))
+            if kind in wanted and created is not None:
+                oldest[kind] = min(created, oldest.get(kind, created))
+        token = page.get("NextToken")
+        if not token:
+            break
+    interval = {k: (targets or {}).get(k, Targets()).drill_interval_days * 86400 for k in wanted}
+    return sorted(k for k, first in oldest.items() if now.timestamp() - first > interval[k])
+
+
+def reconcile_gaps(backup: Any, account: str, now: datetime) -> tuple[list[LedgerRow], list[Gap]]:
+    """The ledger of one member (home Region, where restore testing runs) for reconcile and audit:
+    its rows and its gaps. A refused read is one `restore-ledger-unverified` gap, never an error of
+    the sweep."""
+    try:
+        kinds = due_resource_types(backup, now)
+        return account_gaps(backup, account, now, resource_types=kinds)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "ClientError")
+        return [], [Gap("restore-ledger-unverified", f"restore jobs could not be read ({code})", None)]

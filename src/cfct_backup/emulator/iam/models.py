@@ -165,6 +165,11 @@ STAR: dict[str, set[str]] = {
         "GetTemplate",
     },
     "cloudtrail": {"DescribeTrails", "GetTrailStatus", "GetEventSelectors", "ListTrails"},
+    # EC2 Describe* take no resource-level permission; RDS Describe* do (db/cluster ARNs), evaluated on
+    # "*" here like the rest of this table (https://docs.aws.amazon.com/service-authorization/latest/
+    # reference/list_amazonec2.html, .../list_amazonrds.html)
+    "ec2": {"DescribeInstances", "DescribeVolumes"},
+    "rds": {"DescribeDBInstances", "DescribeDBClusters"},
     "cloudwatch": {"DescribeAlarms", "PutMetricData", "GetMetricData"},
     "logs": {"DescribeMetricFilters", "DescribeLogGroups"},
     "kms": {"CreateKey", "ListKeys", "ListAliases"},
