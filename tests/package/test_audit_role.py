@@ -112,3 +112,37 @@ def test_it_reads_what_the_audit_sweep_reads() -> None:
         doc, Request("kms:GetKeyRotationStatus", me, key, context={"kms:ResourceAliases": ["alias/other"]})
     )
     assert allows(doc, Request("backup:DescribeRegionSettings", me))
+
+
+def test_the_bunker_has_the_same_audit_role_reading_only_its_vaults() -> None:
+    """`cfct-backup audit` reads the bunker vaults as copy destinations through the bunker's own
+    cfct-backup-audit (templates/bunker.yaml): the same trust, DescribeBackupVault on cfct-backup-bunker
+    and nothing else."""
+    from .helpers import BUNKER
+
+    template = load_template(TEMPLATES / "bunker.yaml")
+    ctx = Context(BUNKER)
+    ctx.parameters["AuditPrincipalArns"] = [AUDITOR]
+    props = resolve(template["Resources"]["AuditRole"], ctx, template)["Properties"]
+    assert props["RoleName"] == "cfct-backup-audit"
+    me = role(BUNKER, "cfct-backup-audit")
+    trust = props["AssumeRolePolicyDocument"]
+    ask = {"aws:PrincipalOrgID": ORG_ID}
+    assert allows(trust, Request("sts:AssumeRole", AUDITOR, me, context=ask))
+    assert not allows(
+        trust, Request("sts:AssumeRole", AUDITOR, me, context={"aws:PrincipalOrgID": "o-zzzzzzzzzz"})
+    )
+    assert not allows(trust, Request("sts:AssumeRole", role(BUNKER, "admin"), me, context=ask))
+    (policy,) = props["Policies"]
+    doc = policy["PolicyDocument"]
+    for region in ("us-east-1", "us-west-2"):
+        vault = f"arn:aws:backup:{region}:{BUNKER}:backup-vault:cfct-backup-bunker"
+        assert allows(doc, Request("backup:DescribeBackupVault", me, vault))
+        assert not allows(doc, Request("backup:DeleteBackupVault", me, vault))
+        assert not allows(doc, Request("backup:ListRecoveryPointsByBackupVault", me, vault))
+    (entry,) = [
+        p
+        for p in json.loads((PARAMETERS / "bunker.json").read_text())
+        if p["ParameterKey"] == "AuditPrincipalArns"
+    ]
+    assert entry["ParameterValue"] == "$[alfred_ssm_/cfct-backup/audit/principal-arns]"

@@ -77,6 +77,7 @@ RESTORE_ROLE = role(BUNKER, "cfct-backup-restore")
 OUTSIDER_ADMIN = role(OUTSIDER, "Admin")
 AUDITOR = role(MEMBER, "cfct-backup-audit")
 AUDIT_ROLE = AUDITOR
+BUNKER_AUDITOR = role(BUNKER, "cfct-backup-audit")
 ENROLMENT = role(MANAGEMENT, "cfct-backup-enrolment")
 RECONCILE = role(MANAGEMENT, "cfct-backup-reconcile")
 REPORT_REPLICATION = role(AUDIT, "cfct-backup-report-replication")
@@ -2026,6 +2027,39 @@ ROWS: list[Row] = [
         note="only the member vault key",
     ),
     R("AU-06", "audit role", "audit role", AUDITOR, "backup:DeleteRecoveryPoint", MEMBER_RP, DENIED),
+    R(
+        "AU-09",
+        "audit role",
+        "named audit principal (a management-account role)",
+        role(MANAGEMENT, "Admin"),
+        "sts:AssumeRole",
+        BUNKER_AUDITOR,
+        ALLOWED,
+        note="the bunker's audit role: audit reads its vaults as copy destinations",
+    ),
+    R("AU-10", "audit role", "bunker admin", admin(BUNKER), "sts:AssumeRole", BUNKER_AUDITOR, DENIED),
+    R(
+        "AU-11",
+        "audit role",
+        "named principal outside the organization, RCP detached",
+        role(MANAGEMENT, "Admin"),
+        "sts:AssumeRole",
+        BUNKER_AUDITOR,
+        DENIED,
+        context=OUTSIDE,
+        without=("cfct-backup-data-perimeter",),
+        note="the trust policy holds alone",
+    ),
+    R(
+        "AU-12",
+        "audit role",
+        "audit role",
+        BUNKER_AUDITOR,
+        "backup:DescribeBackupVault",
+        BUNKER_VAULT,
+        ALLOWED,
+    ),
+    R("AU-13", "audit role", "audit role", BUNKER_AUDITOR, "backup:DeleteRecoveryPoint", BUNKER_RP, DENIED),
     R(
         "AU-07",
         "audit role",
