@@ -105,19 +105,7 @@ def enrol_account(
             ev.event_id,
             ev.account_id,
         )
-    entered = item.get("enteredScopeAt")
-    if not entered or previous_state in (None, inventory.OFFBOARDED):
-        entered = inventory.iso(ev.time)
-    base_fields: dict[str, Any] = {
-        "ouId": ev.ou_id,
-        "enteredScopeAt": entered,
-        "lastEventId": ev.event_id,
-        "lastEventTime": inventory.iso(ev.time),
-    }
-    if ev.account_name:
-        base_fields["accountName"] = ev.account_name
-    if ev.ou_name:
-        base_fields["ouName"] = ev.ou_name
+    base_fields = _scope_fields(ev, item)
     logger.info(
         "enrolling account",
         extra={
@@ -183,7 +171,7 @@ def enrol_account(
         state=state,
         gaps=gaps,
         newly_protected=newly_protected,
-        entered=entered,
+        entered=base_fields["enteredScopeAt"],
         now=now,
         cfg=cfg,
     )

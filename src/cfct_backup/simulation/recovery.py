@@ -139,6 +139,28 @@ def _break_glass_steps(
     return _recover(clients, org, ids, entry, bunker_point)
 
 
+def _copy(
+    backup: Any, point: str, vaults: tuple[str, str], role: str, entry: dict[str, Any], *, key: str, what: str
+) -> dict[str, Any] | None:
+    """One copy job of the drill (`vaults`: source vault name, destination vault ARN), recorded in
+    `entry[key]`; the described job when it COMPLETED, else None with the gap recorded."""
+    source, destination = vaults
+    job = backup.describe_copy_job(
+        CopyJobId=backup.start_copy_job(
+            RecoveryPointArn=point,
+            SourceBackupVaultName=source,
+            DestinationBackupVaultArn=destination,
+            IamRoleArn=role,
+            Lifecycle={"DeleteAfterDays": 35},
+        )["CopyJobId"]
+    )["CopyJob"]
+    entry[key] = {"job": job["CopyJobId"], "state": job["State"]}
+    if job["State"] != "COMPLETED":
+        entry["gaps"].append(f"{what} {job['State']}: {job.get('StatusMessage', '')}")
+        return None
+    return dict(job)
+
+
 def _arrange_bunker_copy(
     m_backup: Any, table_arn: str, role_and_vault: tuple[str, str], entry: dict[str, Any]
 ) -> str | None:
@@ -154,20 +176,11 @@ def _arrange_bunker_copy(
         gaps.append("backup of the drill table into the member vault failed")
         return None
     entry["member_recovery_point"] = point
-    to_bunker = m_backup.describe_copy_job(
-        CopyJobId=m_backup.start_copy_job(
-            RecoveryPointArn=point,
-            SourceBackupVaultName=MEMBER_VAULT,
-            DestinationBackupVaultArn=bunker_vault_arn,
-            IamRoleArn=service_role,
-            Lifecycle={"DeleteAfterDays": 35},
-        )["CopyJobId"]
-    )["CopyJob"]
-    entry["copy_to_bunker"] = {"job": to_bunker["CopyJobId"], "state": to_bunker["State"]}
-    if to_bunker["State"] != "COMPLETED":
-        gaps.append(f"copy into the bunker {to_bunker['State']}: {to_bunker.get('StatusMessage', '')}")
-        return None
-    return str(to_bunker["DestinationRecoveryPointArn"])
+    vaults = (MEMBER_VAULT, bunker_vault_arn)
+    to_bunker = _copy(
+        m_backup, point, vaults, service_role, entry, key="copy_to_bunker", what="copy into the bunker"
+    )
+    return None if to_bunker is None else str(to_bunker["DestinationRecoveryPointArn"])
 
 
 def _session(creds: dict[str, Any], region: str) -> Any:
@@ -278,20 +291,16 @@ def _recover(
         gaps.append(f"the bunker has no role {RESTORE_ROLE} for copies and restores ({_code(exc)})")
         return entry
     recovery_vault_arn = f"arn:{partition}:backup:{region}:{recovery_id}:backup-vault:{RECOVERY_VAULT}"
-    to_recovery = b_backup.describe_copy_job(
-        CopyJobId=b_backup.start_copy_job(
-            RecoveryPointArn=bunker_point,
-            SourceBackupVaultName=BUNKER_VAULT,
-            DestinationBackupVaultArn=recovery_vault_arn,
-            IamRoleArn=bunker_role,
-            Lifecycle={"DeleteAfterDays": 35},
-        )["CopyJobId"]
-    )["CopyJob"]
-    entry["copy_to_recovery"] = {"job": to_recovery["CopyJobId"], "state": to_recovery["State"]}
-    if to_recovery["State"] != "COMPLETED":
-        gaps.append(
-            f"copy into the recovery vault {to_recovery['State']}: {to_recovery.get('StatusMessage', '')}"
-        )
+    to_recovery = _copy(
+        b_backup,
+        bunker_point,
+        (BUNKER_VAULT, recovery_vault_arn),
+        bunker_role,
+        entry,
+        key="copy_to_recovery",
+        what="copy into the recovery vault",
+    )
+    if to_recovery is None:
         return entry
 
     r_backup = recovery_session.client("backup", region_name=region)
@@ -334,18 +343,16 @@ def _recover(
         gaps.append(f"restored table {RESTORED_TABLE} still exists")
 
     member_vault_arn = f"arn:{partition}:backup:{region}:{member_id}:backup-vault:{MEMBER_VAULT}"
-    back = b_backup.describe_copy_job(
-        CopyJobId=b_backup.start_copy_job(
-            RecoveryPointArn=bunker_point,
-            SourceBackupVaultName=BUNKER_VAULT,
-            DestinationBackupVaultArn=member_vault_arn,
-            IamRoleArn=bunker_role,
-            Lifecycle={"DeleteAfterDays": 35},
-        )["CopyJobId"]
-    )["CopyJob"]
-    entry["copy_back"] = {"job": back["CopyJobId"], "state": back["State"]}
-    if back["State"] != "COMPLETED":
-        gaps.append(f"copy back into the member vault {back['State']}: {back.get('StatusMessage', '')}")
+    vaults = (BUNKER_VAULT, member_vault_arn)
+    _copy(
+        b_backup,
+        bunker_point,
+        vaults,
+        bunker_role,
+        entry,
+        key="copy_back",
+        what="copy back into the member vault",
+    )
     return entry
 
 
