@@ -1,0 +1,38 @@
+"""AWS008: a rule on "CloudWatch Alarm State Change" must filter `detail.state.value`.
+
+Otherwise it notifies on every OK transition too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cfct_backup.problems import Problem
+from cfct_backup.validate.registry import TemplateRule
+from cfct_backup.validate.rules._template import resources
+
+
+class AlarmStateFilter(TemplateRule):
+    id = "AWS008"
+    severity = "error"
+    shortdesc = "alarm state change rule that does not filter detail.state.value"
+    source_url = (
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html"
+    )
+    tags = ("template", "eventbridge")
+
+    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
+        problems = []
+        for r in resources(data, "AWS::Events::Rule"):
+            pattern = r.props.get("EventPattern")
+            if not isinstance(pattern, Mapping):
+                continue
+            kinds = pattern.get("detail-type")
+            detail = pattern.get("detail")
+            state = detail.get("state") if isinstance(detail, Mapping) else None
+            filtered = isinstance(state, Mapping) and "value" in state
+            if isinstance(kinds, list) and "CloudWatch Alarm State Change" in kinds and not filtered:
+                message = f"{r.name}: matches every alarm state change (OK too); filter detail.state.value"
+                problems.append(Problem(source, r.line, "error", self.id, message))
+        return problems
