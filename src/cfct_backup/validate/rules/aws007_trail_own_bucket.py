@@ -62,7 +62,7 @@ class TrailLogsOwnBucket(TemplateRule):
     tags = ("template", "cloudtrail")
 
     def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems = []
+        problems: list[Problem] = []
         for r in resources(data, "AWS::CloudTrail::Trail"):
             bucket = sub_text(r.props.get("S3BucketName"))
             selectors = r.props.get("AdvancedEventSelectors")

@@ -1,4 +1,7 @@
-"""BKP000-BKP036: each policies/backup/*.json alone, grammar and AWS Backup quotas (cfct_backup.backup_policy)."""
+"""BKP000-BKP036: each policies/backup/*.json alone, grammar and AWS Backup quotas.
+
+The checks are cfct_backup.backup_policy's (docs/backup-policy.md).
+"""
 
 from __future__ import annotations
 

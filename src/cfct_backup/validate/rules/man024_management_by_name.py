@@ -26,7 +26,8 @@ class ManagementByName(Rule):
                 t.line,
                 "error",
                 self.id,
-                f"{t.resource.name}: target the management account by its explicit ID, not by name '{t.value}'",
+                f"{t.resource.name}: target the management account by its explicit ID,"
+                f" not by name '{t.value}'",
             )
             for t in targets(context.manifest)
             if t.kind == "account" and not t.value.isdigit() and t.value == org.management_name

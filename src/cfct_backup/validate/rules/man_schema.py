@@ -1,4 +1,7 @@
-"""MAN000-MAN100: the manifest against CfCT's schema and the traps CfCT lets through (cfct_backup.cfct.manifest)."""
+"""MAN000-MAN100: the manifest against CfCT's schema and the traps CfCT lets through.
+
+The checks are cfct_backup.cfct.manifest's.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,10 @@ class CfnNag(Rule):
     id = "NAG000"
     codes = ("NAG001", "NAG002", *cfn_nag.RULES)
     severity = "error/warning"
-    shortdesc = f"cfn_nag {cfn_nag.CFN_NAG_VERSION} failing rules (F*), unreadable template (000), suppressions (001), unmodelled types (002)"
+    shortdesc = (
+        f"cfn_nag {cfn_nag.CFN_NAG_VERSION} failing rules (F*), unreadable template (000),"
+        " suppressions (001), unmodelled types (002)"
+    )
     source_url = "https://github.com/stelligent/cfn_nag/tree/v0.7.2/lib/cfn-nag/custom_rules"
     tags = ("template", "cfct", "cfn_nag")
 

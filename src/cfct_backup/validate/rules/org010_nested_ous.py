@@ -1,4 +1,7 @@
-"""ORG010: with --org, accounts that would inherit backup plans without a baseline (cfct_backup.nested_ous)."""
+"""ORG010: with --org, accounts that would inherit backup plans without a baseline.
+
+The check is cfct_backup.nested_ous's.
+"""
 
 from __future__ import annotations
 

@@ -32,7 +32,8 @@ class ProductTemplates(Rule):
                         ref.line,
                         "warning",
                         "PKG013",
-                        f"{ref.resource}: product template URL {ref.url or '(not a string, Fn::Sub or Fn::Join)'}"
+                        f"{ref.resource}: product template URL"
+                        f" {ref.url or '(not a string, Fn::Sub or Fn::Join)'}"
                         f" is not {KEY_PREFIX}<name> in an S3 bucket: publish does not upload it,"
                         " validate does not check it",
                     )

@@ -1,4 +1,7 @@
-"""REC001-REC003: restore testing runs more often than the retention it tests (cfct_backup.validate.recovery)."""
+"""REC001-REC003: restore testing runs more often than the retention it tests.
+
+The check is cfct_backup.validate.recovery's (docs/recovery.md).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""SCP001-SCP012, RCP001-RCP012: each SCP and RCP file, grammar and size as CfCT sends it (cfct_backup.validate.scp)."""
+"""SCP001-SCP012, RCP001-RCP012: each SCP and RCP file, grammar and size as CfCT sends it.
+
+The checks are cfct_backup.validate.scp's.
+"""
 
 from __future__ import annotations
 

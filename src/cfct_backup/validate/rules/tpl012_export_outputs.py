@@ -33,7 +33,8 @@ class ExportedOutputs(Rule):
                             resource_line(res, "export_outputs"),
                             "error",
                             self.id,
-                            f"{res.name}: export {name} reads output {key}, which {res.resource_file} does not have",
+                            f"{res.name}: export {name} reads output {key},"
+                            f" which {res.resource_file} does not have",
                         )
                     )
         return problems

@@ -48,7 +48,7 @@ class VaultLockBounds(TemplateRule):
     tags = ("template", "backup")
 
     def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems = []
+        problems: list[Problem] = []
         params = parameters(data)
         for r in resources(data, "AWS::Backup::BackupVault"):
             lock = r.props.get("LockConfiguration")

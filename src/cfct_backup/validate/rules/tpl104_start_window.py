@@ -32,6 +32,9 @@ class StartWindow(TemplateRule):
                     continue
                 start = as_int(resolve_default(rule.get("StartWindowMinutes"), params))
                 if start is not None and start < MIN_START_WINDOW:
-                    message = f"{r.name}: BackupPlanRule[{i}] StartWindowMinutes {start} is below {MIN_START_WINDOW}"
+                    message = (
+                        f"{r.name}: BackupPlanRule[{i}] StartWindowMinutes {start}"
+                        f" is below {MIN_START_WINDOW}"
+                    )
                     problems.append(Problem(source, line(rule), "error", self.id, message))
         return problems
