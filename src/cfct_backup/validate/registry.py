@@ -12,16 +12,28 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from cfct_backup.problems import Problem
+from cfct_backup.problems import Problem, Severity
+from cfct_backup.validate.rules._template import Resource, resources
 
 if TYPE_CHECKING:
     from cfct_backup.validate.context import Context
 
 RULES_PACKAGE = "cfct_backup.validate.rules"
+AT_RESOURCE = -1  # Finding.line: the line of the resource (or manifest entry) the rule looked at
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found, before it is placed: a message, its severity when not the rule's, its line."""
+
+    message: str
+    severity: Severity | None = None
+    line: int | None = AT_RESOURCE
 
 
 class Rule:
@@ -45,6 +57,15 @@ class Rule:
     def check(self, context: Context) -> list[Problem]:
         raise NotImplementedError
 
+    def problem(self, path: str, line: int | None, found: str | Finding) -> Problem:
+        """`found` at `path`:`line` (a Finding's own line wins), with the rule's id and severity."""
+        f = found if isinstance(found, Finding) else Finding(found)
+        severity = f.severity or self.severity
+        if severity not in ("error", "warning"):  # pragma: no cover - a rule of both states which
+            raise ValueError(f"{self.id}: a rule of severity {self.severity} names each finding's")
+        where = line if f.line == AT_RESOURCE else f.line
+        return Problem(path, where, "error" if severity == "error" else "warning", self.id, f.message)
+
     def __repr__(self) -> str:
         return f"{self.id}: {self.shortdesc}"
 
@@ -61,6 +82,23 @@ class TemplateRule(Rule):
         return problems
 
     def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
+        raise NotImplementedError
+
+
+class ResourceRule(TemplateRule):
+    """A template rule over each resource of `resource_types` (every resource when empty)."""
+
+    resource_types: ClassVar[tuple[str, ...]] = ()
+
+    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
+        return [
+            self.problem(source, r.line, found)
+            for r in resources(data)
+            if not self.resource_types or r.type in self.resource_types
+            for found in self.check_resource(r, data)
+        ]
+
+    def check_resource(self, resource: Resource, data: Mapping[str, Any]) -> Iterable[str | Finding]:
         raise NotImplementedError
 
 

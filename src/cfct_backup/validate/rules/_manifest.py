@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from cfct_backup.cfct.manifest import Manifest, ManifestResource
-from cfct_backup.validate.context import read_parameter_file, resource_line
+from cfct_backup.problems import Problem
+from cfct_backup.validate.context import Context, OrgFacts, read_parameter_file, resource_line
+from cfct_backup.validate.registry import Finding, Rule
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,25 @@ def ssm_reads(root: Path, manifest: Manifest) -> Iterator[SsmRead]:
                 item = raw.strip()
                 if item.startswith("$[alfred_ssm_") and item.endswith("]"):
                     yield SsmRead(i, res, item[len("$[alfred_ssm_") : -1], line)
+
+
+class OrgTargetRule(Rule):
+    """With --org: a rule over each account or OU (`kind`) the manifest targets."""
+
+    kind: ClassVar[str] = "account"
+    tags = ("manifest", "org")
+    source_url = "https://docs.aws.amazon.com/controltower/latest/userguide/cfcn-byo-customizations.html"
+
+    def check(self, context: Context) -> list[Problem]:
+        org, manifest = context.org, context.manifest
+        if org is None or manifest is None:
+            return []
+        return [
+            self.problem(context.where, t.line, found)
+            for t in targets(manifest)
+            if t.kind == self.kind
+            for found in self.check_target(t, org)
+        ]
+
+    def check_target(self, target: Target, org: OrgFacts) -> Iterable[str | Finding]:
+        raise NotImplementedError

@@ -6,12 +6,11 @@ A failed first create leaves a retained resource behind and the retry fails with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.registry import TemplateRule
-from cfct_backup.validate.rules._template import resources
+from cfct_backup.validate.registry import ResourceRule
+from cfct_backup.validate.rules._template import Resource
 
 RETAINING = ("Retain", "RetainExceptOnCreate", "Snapshot")
 # Top-level properties ending in "Name" that do not name the resource itself.
@@ -31,32 +30,22 @@ def physical_name(rtype: str, props: Mapping[str, Any]) -> str | None:
     return None
 
 
-class RetainedResources(TemplateRule):
+class RetainedResources(ResourceRule):
     id = "AWS005"
     severity = "error"
     shortdesc = "retained resource without UpdateReplacePolicy, or with a fixed name and Retain"
     source_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
     tags = ("template", "cloudformation")
 
-    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems = []
-        for r in resources(data):
-            policy = r.body.get("DeletionPolicy")
-            if policy not in RETAINING:
-                continue
-            if "UpdateReplacePolicy" not in r.body:
-                message = f"{r.name}: DeletionPolicy {policy} without UpdateReplacePolicy"
-                problems.append(Problem(source, r.line, "error", self.id, message))
-            named = physical_name(r.type, r.props)
-            if policy == "Retain" and named is not None:
-                problems.append(
-                    Problem(
-                        source,
-                        r.line,
-                        "error",
-                        self.id,
-                        f"{r.name}: fixed {named} with DeletionPolicy Retain; a failed first create leaves it"
-                        " behind and the retry fails with AlreadyExists (use RetainExceptOnCreate)",
-                    )
-                )
-        return problems
+    def check_resource(self, r: Resource, data: Mapping[str, Any]) -> Iterator[str]:
+        policy = r.body.get("DeletionPolicy")
+        if policy not in RETAINING:
+            return
+        if "UpdateReplacePolicy" not in r.body:
+            yield f"{r.name}: DeletionPolicy {policy} without UpdateReplacePolicy"
+        named = physical_name(r.type, r.props)
+        if policy == "Retain" and named is not None:
+            yield (
+                f"{r.name}: fixed {named} with DeletionPolicy Retain; a failed first create leaves it"
+                " behind and the retry fails with AlreadyExists (use RetainExceptOnCreate)"
+            )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.registry import TemplateRule
-from cfct_backup.validate.rules._template import resources
+from cfct_backup.validate.registry import Finding, ResourceRule
+from cfct_backup.validate.rules._template import Resource
 
 # PutBackupVaultNotifications: "The following events are supported" (the rest of its valid values
 # are deprecated and "will not return statuses or notifications").
@@ -38,27 +37,26 @@ DEPRECATED_VAULT_EVENTS = frozenset(
 )
 
 
-class VaultNotificationEvents(TemplateRule):
+class VaultNotificationEvents(ResourceRule):
     id = "AWS006"
     severity = "error/warning"
     shortdesc = "vault notification event deprecated (error) or not listed as supported (warning)"
     source_url = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html"
     tags = ("template", "backup")
+    resource_types = ("AWS::Backup::BackupVault",)
 
-    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems = []
-        for r in resources(data, "AWS::Backup::BackupVault"):
-            notes = r.props.get("Notifications")
-            events = notes.get("BackupVaultEvents") if isinstance(notes, Mapping) else None
-            for event in events if isinstance(events, list) else []:
-                if not isinstance(event, str):
-                    continue
-                if event in DEPRECATED_VAULT_EVENTS:
-                    message = f"{r.name}: BackupVaultEvents {event} is deprecated; AWS sends nothing for it"
-                    problems.append(Problem(source, r.line, "error", self.id, message))
-                elif event not in SUPPORTED_VAULT_EVENTS:
-                    message = (
-                        f"{r.name}: BackupVaultEvents {event} is not among the events AWS lists as supported"
-                    )
-                    problems.append(Problem(source, r.line, "warning", self.id, message))
-        return problems
+    def check_resource(self, r: Resource, data: Mapping[str, Any]) -> Iterator[Finding]:
+        notes = r.props.get("Notifications")
+        events = notes.get("BackupVaultEvents") if isinstance(notes, Mapping) else None
+        for event in events if isinstance(events, list) else []:
+            if not isinstance(event, str):
+                continue
+            if event in DEPRECATED_VAULT_EVENTS:
+                yield Finding(
+                    f"{r.name}: BackupVaultEvents {event} is deprecated; AWS sends nothing for it", "error"
+                )
+            elif event not in SUPPORTED_VAULT_EVENTS:
+                message = (
+                    f"{r.name}: BackupVaultEvents {event} is not among the events AWS lists as supported"
+                )
+                yield Finding(message, "warning")

@@ -5,12 +5,11 @@ CloudTrail would log its own deliveries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.registry import TemplateRule
-from cfct_backup.validate.rules._template import resources, sub_text
+from cfct_backup.validate.registry import ResourceRule
+from cfct_backup.validate.rules._template import Resource, sub_text
 
 
 def _normal(text: str) -> str:
@@ -52,7 +51,7 @@ def _own_bucket_messages(name: str, bucket: str, selectors: list[Any]) -> list[s
     return out
 
 
-class TrailLogsOwnBucket(TemplateRule):
+class TrailLogsOwnBucket(ResourceRule):
     id = "AWS007"
     severity = "error"
     shortdesc = "trail whose S3 data-event selectors match its own bucket"
@@ -60,16 +59,10 @@ class TrailLogsOwnBucket(TemplateRule):
         "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html"
     )
     tags = ("template", "cloudtrail")
+    resource_types = ("AWS::CloudTrail::Trail",)
 
-    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems: list[Problem] = []
-        for r in resources(data, "AWS::CloudTrail::Trail"):
-            bucket = sub_text(r.props.get("S3BucketName"))
-            selectors = r.props.get("AdvancedEventSelectors")
-            if bucket is None or not isinstance(selectors, list):
-                continue
-            problems.extend(
-                Problem(source, r.line, "error", self.id, message)
-                for message in _own_bucket_messages(r.name, bucket, selectors)
-            )
-        return problems
+    def check_resource(self, r: Resource, data: Mapping[str, Any]) -> Iterator[str]:
+        bucket = sub_text(r.props.get("S3BucketName"))
+        selectors = r.props.get("AdvancedEventSelectors")
+        if bucket is not None and isinstance(selectors, list):
+            yield from _own_bucket_messages(r.name, bucket, selectors)

@@ -5,15 +5,14 @@ Otherwise it notifies on every OK transition too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.registry import TemplateRule
-from cfct_backup.validate.rules._template import resources
+from cfct_backup.validate.registry import ResourceRule
+from cfct_backup.validate.rules._template import Resource
 
 
-class AlarmStateFilter(TemplateRule):
+class AlarmStateFilter(ResourceRule):
     id = "AWS008"
     severity = "error"
     shortdesc = "alarm state change rule that does not filter detail.state.value"
@@ -21,18 +20,15 @@ class AlarmStateFilter(TemplateRule):
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html"
     )
     tags = ("template", "eventbridge")
+    resource_types = ("AWS::Events::Rule",)
 
-    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems = []
-        for r in resources(data, "AWS::Events::Rule"):
-            pattern = r.props.get("EventPattern")
-            if not isinstance(pattern, Mapping):
-                continue
-            kinds = pattern.get("detail-type")
-            detail = pattern.get("detail")
-            state = detail.get("state") if isinstance(detail, Mapping) else None
-            filtered = isinstance(state, Mapping) and "value" in state
-            if isinstance(kinds, list) and "CloudWatch Alarm State Change" in kinds and not filtered:
-                message = f"{r.name}: matches every alarm state change (OK too); filter detail.state.value"
-                problems.append(Problem(source, r.line, "error", self.id, message))
-        return problems
+    def check_resource(self, r: Resource, data: Mapping[str, Any]) -> Iterator[str]:
+        pattern = r.props.get("EventPattern")
+        if not isinstance(pattern, Mapping):
+            return
+        kinds = pattern.get("detail-type")
+        detail = pattern.get("detail")
+        state = detail.get("state") if isinstance(detail, Mapping) else None
+        filtered = isinstance(state, Mapping) and "value" in state
+        if isinstance(kinds, list) and "CloudWatch Alarm State Change" in kinds and not filtered:
+            yield f"{r.name}: matches every alarm state change (OK too); filter detail.state.value"

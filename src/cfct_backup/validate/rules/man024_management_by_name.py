@@ -3,32 +3,20 @@ the accounts Control Tower enrolled, and the management account is not one of th
 
 from __future__ import annotations
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.context import Context
-from cfct_backup.validate.registry import Rule
-from cfct_backup.validate.rules._manifest import targets
+from collections.abc import Iterator
+
+from cfct_backup.validate.context import OrgFacts
+from cfct_backup.validate.rules._manifest import OrgTargetRule, Target
 
 
-class ManagementByName(Rule):
+class ManagementByName(OrgTargetRule):
     id = "MAN024"
     severity = "error"
     shortdesc = "--org: the management account targeted by name, not by its ID"
-    source_url = "https://docs.aws.amazon.com/controltower/latest/userguide/cfcn-byo-customizations.html"
-    tags = ("manifest", "org")
 
-    def check(self, context: Context) -> list[Problem]:
-        org = context.org
-        if org is None or context.manifest is None:
-            return []
-        return [
-            Problem(
-                context.where,
-                t.line,
-                "error",
-                self.id,
-                f"{t.resource.name}: target the management account by its explicit ID,"
-                f" not by name '{t.value}'",
+    def check_target(self, target: Target, org: OrgFacts) -> Iterator[str]:
+        if not target.value.isdigit() and target.value == org.management_name:
+            yield (
+                f"{target.resource.name}: target the management account by its explicit ID,"
+                f" not by name '{target.value}'"
             )
-            for t in targets(context.manifest)
-            if t.kind == "account" and not t.value.isdigit() and t.value == org.management_name
-        ]

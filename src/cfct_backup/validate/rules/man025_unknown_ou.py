@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.context import Context
-from cfct_backup.validate.registry import Rule
-from cfct_backup.validate.rules._manifest import targets
+from collections.abc import Iterator
+
+from cfct_backup.validate.context import OrgFacts
+from cfct_backup.validate.rules._manifest import OrgTargetRule, Target
 
 
-class UnknownOu(Rule):
+class UnknownOu(OrgTargetRule):
     id = "MAN025"
     severity = "error"
     shortdesc = "--org: an OU that is not in the organization"
-    source_url = "https://docs.aws.amazon.com/controltower/latest/userguide/cfcn-byo-customizations.html"
-    tags = ("manifest", "org")
+    kind = "OU"
 
-    def check(self, context: Context) -> list[Problem]:
-        org = context.org
-        if org is None or context.manifest is None:
-            return []
-        return [
-            Problem(
-                context.where,
-                t.line,
-                "error",
-                self.id,
-                f"{t.resource.name}: no OU '{t.value}' in the organization (nested OUs as 'Parent:Child')",
-            )
-            for t in targets(context.manifest)
-            if t.kind == "OU" and t.value not in org.ous and not t.value.startswith("Root")
-        ]
+    def check_target(self, target: Target, org: OrgFacts) -> Iterator[str]:
+        if target.value not in org.ous and not target.value.startswith("Root"):
+            name = target.resource.name
+            yield f"{name}: no OU '{target.value}' in the organization (nested OUs as 'Parent:Child')"

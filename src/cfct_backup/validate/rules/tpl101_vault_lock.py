@@ -6,14 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cfct_backup.backup_policy.parse import as_int
-from cfct_backup.problems import Problem
 from cfct_backup.quotas import quota
-from cfct_backup.validate.registry import TemplateRule
-from cfct_backup.validate.rules._template import key_line, parameters, resolve_default, resources
+from cfct_backup.validate.registry import Finding, ResourceRule
+from cfct_backup.validate.rules._template import Resource, key_line, parameters, resolve_default
 
 MIN_CHANGEABLE_DAYS = quota("vault_lock.min_changeable_days")  # cfct_backup.quotas
 MAX_RETENTION_DAYS = quota("vault_lock.max_retention_days")
@@ -38,7 +37,7 @@ def lock_errors(lock: Mapping[str, Any], params: Mapping[str, Any]) -> list[str]
     return out
 
 
-class VaultLockBounds(TemplateRule):
+class VaultLockBounds(ResourceRule):
     id = "TPL101"
     severity = "error"
     shortdesc = "Vault Lock ChangeableForDays / MinRetentionDays / MaxRetentionDays out of bounds"
@@ -46,16 +45,11 @@ class VaultLockBounds(TemplateRule):
         "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html"
     )
     tags = ("template", "backup")
+    resource_types = ("AWS::Backup::BackupVault",)
 
-    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems: list[Problem] = []
-        params = parameters(data)
-        for r in resources(data, "AWS::Backup::BackupVault"):
-            lock = r.props.get("LockConfiguration")
-            if isinstance(lock, Mapping):
-                line = key_line(r.props, "LockConfiguration")
-                problems.extend(
-                    Problem(source, line, "error", self.id, f"{r.name}: Vault Lock {message}")
-                    for message in lock_errors(lock, params)
-                )
-        return problems
+    def check_resource(self, r: Resource, data: Mapping[str, Any]) -> Iterator[Finding]:
+        lock = r.props.get("LockConfiguration")
+        if isinstance(lock, Mapping):
+            line = key_line(r.props, "LockConfiguration")
+            for message in lock_errors(lock, parameters(data)):
+                yield Finding(f"{r.name}: Vault Lock {message}", line=line)

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfct_backup.problems import Problem
-from cfct_backup.validate.registry import TemplateRule
-from cfct_backup.validate.rules._template import parameters, resolve_default, resources
+from cfct_backup.validate.registry import ResourceRule
+from cfct_backup.validate.rules._template import Resource, parameters, resolve_default
 
 
-class KeyRotation(TemplateRule):
+class KeyRotation(ResourceRule):
     id = "TPL103"
     severity = "error"
     shortdesc = "symmetric KMS key without EnableKeyRotation: true"
     source_url = "https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html"
     tags = ("template", "kms")
+    resource_types = ("AWS::KMS::Key",)
 
-    def check_template(self, data: Mapping[str, Any], source: str) -> list[Problem]:
-        problems = []
-        params = parameters(data)
-        for r in resources(data, "AWS::KMS::Key"):
-            spec = resolve_default(r.props.get("KeySpec", "SYMMETRIC_DEFAULT"), params)
-            rotation = resolve_default(r.props.get("EnableKeyRotation"), params)
-            if spec in (None, "SYMMETRIC_DEFAULT") and rotation not in (True, "true", "True"):
-                message = f"{r.name}: KMS key without EnableKeyRotation: true"
-                problems.append(Problem(source, r.line, "error", self.id, message))
-        return problems
+    def check_resource(self, r: Resource, data: Mapping[str, Any]) -> Iterator[str]:
+        spec = resolve_default(r.props.get("KeySpec", "SYMMETRIC_DEFAULT"), parameters(data))
+        rotation = resolve_default(r.props.get("EnableKeyRotation"), parameters(data))
+        if spec in (None, "SYMMETRIC_DEFAULT") and rotation not in (True, "true", "True"):
+            yield f"{r.name}: KMS key without EnableKeyRotation: true"
