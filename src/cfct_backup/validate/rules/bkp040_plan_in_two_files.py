@@ -24,11 +24,9 @@ class PlanInTwoFiles(Rule):
                     continue
                 if name in owner:
                     problems.append(
-                        Problem(
+                        self.problem(
                             source,
                             None,
-                            "warning",
-                            self.id,
                             f"plans.{name}: also defined in {owner[name]}; attached to the same OUs the two"
                             " merge and the first attached wins on every conflicting setting",
                         )

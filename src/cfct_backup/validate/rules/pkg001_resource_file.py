@@ -16,11 +16,9 @@ class ResourceFileExists(Rule):
 
     def check(self, context: Context) -> list[Problem]:
         return [
-            Problem(
+            self.problem(
                 context.where,
                 resource_line(res, "resource_file"),
-                "error",
-                self.id,
                 f"{res.name}: resource_file {res.resource_file} does not exist",
             )
             for res, path in context.local_resources()

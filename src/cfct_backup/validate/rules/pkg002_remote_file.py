@@ -19,11 +19,9 @@ class RemoteResourceFile(Rule):
         if context.manifest is None:
             return []
         return [
-            Problem(
+            self.problem(
                 context.where,
                 resource_line(res, "resource_file"),
-                "warning",
-                self.id,
                 f"{res.name}: remote resource_file {res.resource_file} is not checked",
             )
             for res in context.manifest.resources

@@ -21,11 +21,9 @@ class ParameterFile(Rule):
             res = stack.resource
             if res.parameter_file is not None and not (context.root / res.parameter_file).is_file():
                 problems.append(
-                    Problem(
+                    self.problem(
                         context.where,
                         resource_line(res, "parameter_file"),
-                        "error",
-                        self.id,
                         f"{res.name}: parameter_file {res.parameter_file} does not exist",
                     )
                 )

@@ -28,11 +28,9 @@ class ExportedOutputs(Rule):
                 key = value[len("$[output_") : -1]
                 if key not in outputs:
                     problems.append(
-                        Problem(
+                        self.problem(
                             context.where,
                             resource_line(res, "export_outputs"),
-                            "error",
-                            self.id,
                             f"{res.name}: export {name} reads output {key},"
                             f" which {res.resource_file} does not have",
                         )
