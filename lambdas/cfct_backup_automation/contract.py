@@ -114,6 +114,9 @@ CONFORMANCE_PACK = "cfct-backup-controls"
 # --- the Lambda artifact --------------------------------------------------------------------------
 LAMBDA_ZIP_NAME = "cfct-backup-automation.zip"
 PACKAGE_RECORD_NAME = "cfct-backup-package.json"
+SIMULATION_LAMBDA_KEY = f"lambda/{LAMBDA_ZIP_NAME}"  # simulate and plan: the key publish would write
+PLAN_ARTIFACT_BUCKET = "cfct-backup-artifacts"  # plan: placeholder before any bucket exists
+PUBLISH_COMMITTER_EMAIL = "cfct-backup-publish@users.noreply.invalid"  # publish to a git repository
 DEFAULT_LAMBDA_KEY = f"{NAME_PREFIX}/lambda/{LAMBDA_ZIP_NAME}"
 
 

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup import backup_policy_stack
 from cfct_backup.backup_policy import check_document, check_effective, merge_policies
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
@@ -207,7 +209,7 @@ def _ssm_parameters(root: Path, manifest: Manifest, org: _Org | None, where: str
         except (OrganizationError, KeyError, ValueError):
             known = None
         if known is not None:
-            known |= {f"/cfct-backup/artifacts/{n}" for n in ("bucket", "lambda-key", "lambda-version")}
+            known |= {p.name for p in contract.PARAMETERS if p.writer == "publish"}
     for i, res in enumerate(manifest.resources):
         values: list[tuple[str, int]] = []
         if res.parameters is not None:
@@ -236,7 +238,7 @@ def _ssm_parameters(root: Path, manifest: Manifest, org: _Org | None, where: str
                     )
                 elif (
                     known is not None
-                    and name.startswith("/cfct-backup/")
+                    and name.startswith(f"{contract.SSM_PREFIX}/")
                     and name not in known
                     and name not in exported_at
                 ):
