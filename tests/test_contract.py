@@ -140,41 +140,28 @@ def test_the_simulate_report_and_the_plan_builder_resolve_destinations_the_same_
     from cfct_backup.backup_policy import backup_plans
     from cfct_backup.simulation.report import plans_and_copies
 
+    target = "arn:aws:backup:$region:222222222222:backup-vault:bunker"
     policy = {
         "plans": {
             "daily": {
-                "regions": {"@@assign": ["us-east-1"]},
+                "regions": ["us-east-1"],
                 "rules": {
                     "r": {
-                        "target_backup_vault_name": {"@@assign": "cfct-backup-vault"},
-                        "schedule_expression": {"@@assign": "cron(0 5 ? * * *)"},
+                        "target_backup_vault_name": "cfct-backup-vault",
                         "copy_actions": {
                             "arn:aws:backup:us-east-1:$account:backup-vault:Key": {
-                                "target_backup_vault_arn": {
-                                    "@@assign": "arn:aws:backup:$region:222222222222:backup-vault:bunker"
-                                }
+                                "target_backup_vault_arn": target
                             }
                         },
-                    }
-                },
-                "selections": {
-                    "tags": {
-                        "t": {
-                            "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/r"},
-                            "tag_key": {"@@assign": "k"},
-                            "tag_value": {"@@assign": ["v"]},
-                        }
                     }
                 },
             }
         }
     }
-    _, copies = plans_and_copies(policy, "111111111111", "us-east-1")
-    assert copies == ["arn:aws:backup:us-east-1:222222222222:backup-vault:bunker"]
+    expected = ["arn:aws:backup:us-east-1:222222222222:backup-vault:bunker"]
+    assert plans_and_copies(policy, "111111111111", "us-east-1") == (["daily"], expected)
     rules = [rule for plan in backup_plans(policy, "111111111111", "us-east-1") for rule in plan["Rules"]]
-    assert [a["DestinationBackupVaultArn"] for r in rules for a in r["CopyActions"]] == [
-        "arn:aws:backup:$region:222222222222:backup-vault:bunker"
-    ]
+    assert [a["DestinationBackupVaultArn"] for r in rules for a in r["CopyActions"]] == expected
 
 
 # --- gap codes ------------------------------------------------------------------------------------
@@ -335,3 +322,19 @@ def test_the_conventions_resource_names_are_the_contracts() -> None:
         contract.CUSTOM_RESOURCE_FUNCTION,
     ):
         assert name in documented, f"docs/conventions.md does not name {name}"
+
+
+def test_the_conventions_gap_code_table_is_the_contracts() -> None:
+    documented = [(row[0].strip("`"), row[1].strip("`"), row[2]) for row in _table("Gap codes")]
+    assert documented == [(g.code, f"{g.reporter}.py", g.owner) for g in contract.GAP_CODES.values()]
+    text = CONVENTIONS.read_text().split("## Gap codes\n", 1)[1].split("\n## ", 1)[0]
+    for state in (*contract.INVENTORY_STATES, *contract.REPORT_STATES):
+        assert f"`{state}`" in text
+
+
+def test_parameters_documented_as_written_by_publish_or_cfct_are_so_in_the_schema() -> None:
+    rows = {row[0].strip("`"): row[3] for row in _table("Configuration: one place")}
+    for p in contract.PARAMETERS:
+        meaning = rows[p.name]
+        assert ("written by `publish`" in meaning) == (p.writer == "publish"), p.name
+        assert ("export_outputs" in meaning) == (p.writer == "cfct-outputs"), p.name
