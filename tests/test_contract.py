@@ -167,23 +167,85 @@ def test_the_simulate_report_and_the_plan_builder_resolve_destinations_the_same_
 # --- gap codes ------------------------------------------------------------------------------------
 
 
-def _gap_codes(path: Path) -> Iterator[tuple[int, str]]:
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Gap" and node.args:
+LAMBDAS = ROOT / "lambdas" / "cfct_backup_automation"
+
+
+def _module_strings(path: Path) -> dict[str, str]:
+    """Module-level `NAME = "string"` assignments of `path`."""
+    found = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and isinstance(node.value.value, str):
+                    found[target.id] = node.value.value
+    return found
+
+
+def _reported_gaps() -> Iterator[tuple[str, int, str, str, str | None]]:
+    """(file, line, code, module defining the code, owner or None) of every `Gap(...)` call whose
+    code is a literal, an if-expression of literals, or a module constant (`X`, `baseline.X`)."""
+    strings = {path.stem: _module_strings(path) for path in LAMBDAS.glob("*.py")}
+    for path in sorted(LAMBDAS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Gap" and node.args):
+                continue
+            owner_node = node.args[3] if len(node.args) > 3 else None
+            owner_node = next((k.value for k in node.keywords if k.arg == "owner"), owner_node)
+            owner = "automation" if owner_node is None else None
+            if isinstance(owner_node, ast.Constant):
+                owner = owner_node.value
             first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                yield node.lineno, first.value
+            candidates: list[tuple[str, str]] = []
+            if isinstance(first, ast.Constant):
+                candidates = [(first.value, path.stem)]
+            elif isinstance(first, ast.IfExp):
+                candidates = [
+                    (b.value, path.stem) for b in (first.body, first.orelse) if isinstance(b, ast.Constant)
+                ]
+                owner = None
+            elif isinstance(first, ast.Name) and first.id in strings[path.stem]:
+                candidates = [(strings[path.stem][first.id], path.stem)]
+            elif isinstance(first, ast.Attribute) and isinstance(first.value, ast.Name):
+                module = first.value.id
+                if first.attr in strings.get(module, {}):
+                    candidates = [(strings[module][first.attr], module)]
+            for code, module in candidates:
+                yield path.name, node.lineno, code, module, owner
 
 
-def test_every_gap_code_a_component_reports_is_in_the_contract_with_that_component() -> None:
-    lambdas = ROOT / "lambdas" / "cfct_backup_automation"
+def test_every_gap_code_a_component_reports_is_in_the_contract_with_its_module_and_owner() -> None:
     wrong = []
-    for path in sorted(lambdas.glob("*.py")):
-        for line, code in _gap_codes(path):
-            entry = contract.GAP_CODES.get(code)
-            if entry is None or entry.reporter != path.stem:
-                wrong.append(f"{path.name}:{line}: {code} (contract: {entry})")
+    seen = set()
+    for name, line, code, module, owner in _reported_gaps():
+        seen.add(code)
+        entry = contract.GAP_CODES.get(code)
+        if entry is None or entry.reporter != module or (owner is not None and owner != entry.owner):
+            wrong.append(f"{name}:{line}: {code} from {module}, owner {owner} (contract: {entry})")
     assert not wrong, "\n".join(wrong)
+    # and every code of the contract is spelled in the module it names
+    for entry in contract.GAP_CODES.values():
+        module = LAMBDAS / f"{entry.reporter}.py"
+        assert entry.code in {
+            c.value for c in ast.walk(ast.parse(module.read_text())) if isinstance(c, ast.Constant)
+        }
+    assert len(seen) > 20
+
+
+def test_the_state_names_are_the_contracts() -> None:
+    from typing import get_args
+
+    from cfct_backup_automation import inventory
+
+    from cfct_backup.simulation import report
+
+    assert get_args(report.State) == contract.REPORT_STATES
+    assert (
+        inventory.ENROLLING,
+        inventory.PENDING,
+        inventory.PROTECTED,
+        inventory.GAP,
+        inventory.OFFBOARDED,
+    ) == (contract.INVENTORY_STATES)
 
 
 # --- templates ------------------------------------------------------------------------------------

@@ -236,7 +236,7 @@ Owner = Literal["automation", "cfct-pipeline", "backup-policy"]
 @dataclass(frozen=True)
 class GapCode:
     code: str
-    reporter: str  # the module of cfct_backup_automation that reports it
+    reporter: str  # the module of cfct_backup_automation that defines (spells) it
     owner: Owner  # who fixes it (protection.Gap.owner); "automation" repairs it itself
 
 
@@ -265,6 +265,9 @@ GAP_CODES: Mapping[str, GapCode] = {
         GapCode("restore-target-missed", "recovery_ledger", "automation"),
         GapCode("restore-ledger-unverified", "recovery_ledger", "automation"),
         GapCode("backup-policy-invalid", "policy_validation", "backup-policy"),
+        GapCode("baseline-failed", "baseline", "cfct-pipeline"),
+        GapCode("baseline-timeout", "baseline", "cfct-pipeline"),
+        GapCode("nested-ou", "baseline", "cfct-pipeline"),
         GapCode("stack-instance-missing", "reconcile", "cfct-pipeline"),
         GapCode("role-missing", "reconcile", "cfct-pipeline"),
         GapCode("check-failed", "reconcile", "automation"),
