@@ -106,7 +106,15 @@ def test_the_scan_sees_constants_and_fstring_parts_but_not_docstrings(tmp_path: 
 def test_required_parameters_are_the_ones_the_lambdas_refuse_to_start_without() -> None:
     required = {p.rel for p in contract.PARAMETERS if p.required}
     assert required == set(config._REQUIRED_PARAMETERS)
+    assert {p.rel for p in contract.PARAMETERS if "lambdas" in p.readers} == required
     assert len({p.rel for p in contract.PARAMETERS}) == len(contract.PARAMETERS)
+
+
+def test_the_parameters_the_cfct_parameter_files_read_are_the_ones_the_schema_says() -> None:
+    read = set()
+    for path in (ROOT / "parameters").glob("*.json"):
+        read |= set(re.findall(r"\$\[alfred_ssm_(/[^\]]+)\]", path.read_text()))
+    assert read == {p.name for p in contract.PARAMETERS if "parameters" in p.readers}
 
 
 # --- copy destinations ----------------------------------------------------------------------------

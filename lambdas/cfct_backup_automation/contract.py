@@ -177,7 +177,7 @@ class Parameter:
     rel: str
     type: Literal["String", "StringList"]
     writer: Writer  # configure (and simulate), publish, or CfCT's export_outputs
-    readers: tuple[str, ...]
+    readers: tuple[str, ...]  # nothing: written for people and tools outside this package
     required: bool  # the Lambdas refuse to start without it
 
     @property
@@ -189,40 +189,37 @@ class Parameter:
         return f"{prefix.rstrip('/')}/{self.rel}"
 
 
-_LAMBDA_AUDIT = ("lambdas", "audit", "manifest")
-SSM_ORG_ID = Parameter("org/id", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_ROOT_ID = Parameter("org/root-id", "String", "configure", ("manifest",), False)
-SSM_MANAGEMENT_ACCOUNT = Parameter("accounts/management", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_LOG_ARCHIVE_ACCOUNT = Parameter("accounts/log-archive", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_AUDIT_ACCOUNT = Parameter("accounts/audit", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_BUNKER_ACCOUNT = Parameter("accounts/bunker", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_KEY_VAULT_ACCOUNT = Parameter("accounts/key-vault", "String", "configure", ("manifest",), False)
-SSM_RECOVERY_ACCOUNT = Parameter("accounts/recovery", "String", "configure", ("manifest",), False)
-SSM_HOME_REGION = Parameter("regions/home", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_DR_REGION = Parameter("regions/dr", "String", "configure", _LAMBDA_AUDIT, True)
-SSM_GOVERNED_REGIONS = Parameter("regions/governed", "StringList", "configure", _LAMBDA_AUDIT, True)
-SSM_PROTECTED_OU_PATHS = Parameter("protected-ous/paths", "StringList", "configure", ("manifest",), False)
-SSM_PROTECTED_OU_IDS = Parameter("protected-ous/ids", "StringList", "configure", _LAMBDA_AUDIT, True)
-SSM_PROTECTED_OU_ORG_PATHS = Parameter(
-    "protected-ous/org-paths", "StringList", "configure", ("manifest",), False
-)
-SSM_ALERT_EMAIL = Parameter("alert-email", "String", "configure", ("manifest",), False)
-SSM_AUDIT_PRINCIPALS = Parameter("audit/principal-arns", "StringList", "configure", ("manifest",), False)
-SSM_AIR_GAPPED_VAULT = Parameter("bunker/air-gapped-vault", "String", "configure", ("manifest",), False)
-SSM_IDENTITY_CENTER_INSTANCE = Parameter(
-    "identity-center/instance-arn", "String", "configure", ("manifest",), False
-)
-SSM_BREAK_GLASS_GROUP = Parameter(
-    "identity-center/break-glass-group-id", "String", "configure", ("manifest",), False
-)
-SSM_ARTIFACT_BUCKET = Parameter("artifacts/bucket", "String", "publish", ("manifest", "publish"), False)
-SSM_LAMBDA_KEY = Parameter("artifacts/lambda-key", "String", "publish", ("manifest",), False)
-SSM_LAMBDA_VERSION = Parameter("artifacts/lambda-version", "String", "publish", ("manifest",), False)
+# readers: "lambdas" = the Lambdas' Config (and `cfct-backup audit`), "parameters" = the CfCT
+# parameter files ($[alfred_ssm_...]), "publish" = its default artifact bucket
+_ALL = ("lambdas", "parameters")
+_CFCT = ("parameters",)
+SSM_ORG_ID = Parameter("org/id", "String", "configure", _ALL, True)
+SSM_ROOT_ID = Parameter("org/root-id", "String", "configure", (), False)
+SSM_MANAGEMENT_ACCOUNT = Parameter("accounts/management", "String", "configure", _ALL, True)
+SSM_LOG_ARCHIVE_ACCOUNT = Parameter("accounts/log-archive", "String", "configure", _ALL, True)
+SSM_AUDIT_ACCOUNT = Parameter("accounts/audit", "String", "configure", _ALL, True)
+SSM_BUNKER_ACCOUNT = Parameter("accounts/bunker", "String", "configure", _ALL, True)
+SSM_KEY_VAULT_ACCOUNT = Parameter("accounts/key-vault", "String", "configure", _CFCT, False)
+SSM_RECOVERY_ACCOUNT = Parameter("accounts/recovery", "String", "configure", _CFCT, False)
+SSM_HOME_REGION = Parameter("regions/home", "String", "configure", _ALL, True)
+SSM_DR_REGION = Parameter("regions/dr", "String", "configure", _ALL, True)
+SSM_GOVERNED_REGIONS = Parameter("regions/governed", "StringList", "configure", ("lambdas",), True)
+SSM_PROTECTED_OU_PATHS = Parameter("protected-ous/paths", "StringList", "configure", (), False)
+SSM_PROTECTED_OU_IDS = Parameter("protected-ous/ids", "StringList", "configure", _ALL, True)
+SSM_PROTECTED_OU_ORG_PATHS = Parameter("protected-ous/org-paths", "StringList", "configure", _CFCT, False)
+SSM_ALERT_EMAIL = Parameter("alert-email", "String", "configure", _CFCT, False)
+SSM_AUDIT_PRINCIPALS = Parameter("audit/principal-arns", "StringList", "configure", _CFCT, False)
+SSM_AIR_GAPPED_VAULT = Parameter("bunker/air-gapped-vault", "String", "configure", _CFCT, False)
+SSM_IDENTITY_CENTER_INSTANCE = Parameter("identity-center/instance-arn", "String", "configure", _CFCT, False)
+SSM_BREAK_GLASS_GROUP = Parameter("identity-center/break-glass-group-id", "String", "configure", _CFCT, False)
+SSM_ARTIFACT_BUCKET = Parameter("artifacts/bucket", "String", "publish", ("parameters", "publish"), False)
+SSM_LAMBDA_KEY = Parameter("artifacts/lambda-key", "String", "publish", _CFCT, False)
+SSM_LAMBDA_VERSION = Parameter("artifacts/lambda-version", "String", "publish", _CFCT, False)
 SSM_CUSTOM_RESOURCE_ARN = Parameter(
-    "outputs/custom-resource-function-arn", "String", "cfct-outputs", ("manifest",), False
+    "outputs/custom-resource-function-arn", "String", "cfct-outputs", _CFCT, False
 )
-SSM_BUNKER_KEY_ID = Parameter("outputs/bunker-key-id", "String", "cfct-outputs", ("manifest",), False)
-SSM_BUNKER_KEY_ARN = Parameter("outputs/bunker-key-arn", "String", "cfct-outputs", ("manifest",), False)
+SSM_BUNKER_KEY_ID = Parameter("outputs/bunker-key-id", "String", "cfct-outputs", _CFCT, False)
+SSM_BUNKER_KEY_ARN = Parameter("outputs/bunker-key-arn", "String", "cfct-outputs", _CFCT, False)
 
 PARAMETERS: tuple[Parameter, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Parameter))
 # the folders `configure` never touches (publish and CfCT write them)
