@@ -1,7 +1,7 @@
 """The names every part of cfct-backup agrees on: the one place they are spelled.
 
-Resource and role names, the SSM parameter schema, gap codes and account states with the component
-that reports them, and how a copy action names its destination vault. The Lambdas, the CLI, the
+Resource and role names, the SSM parameter schema, gap codes and account states with the module
+that defines them, and how a copy action names its destination vault. The Lambdas, the CLI, the
 emulator and the simulation import this module; tests/test_contract.py fails when a name is spelled
 anywhere else in Python, when a template names a role, vault, alias or parameter the contract does
 not know, or when docs/conventions.md disagrees with it.
@@ -33,6 +33,8 @@ AUDIT_ROLE = "cfct-backup-audit"  # read-only, assumed by `cfct-backup audit`
 RESTORE_ROLE = "cfct-backup-restore"  # bunker and recovery account, AWS Backup restores and copies
 BREAK_GLASS_ROLE = "cfct-backup-break-glass"  # bunker and recovery account
 BREAK_GLASS_PERMISSION_SET = "cfct-backup-break-glass"  # Identity Center, assigned on the bunker
+# Identity Center names the role it creates AWSReservedSSO_<permission set>_<unique suffix>
+# (https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html)
 BREAK_GLASS_SSO_ROLE_PREFIX = f"AWSReservedSSO_{BREAK_GLASS_PERMISSION_SET}_"
 SERVICE_ROLE = "cfct-backup-service-role"  # members, used by the backup plans
 SELF_SERVICE_LAUNCH_ROLE = "cfct-backup-self-service-launch"
