@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from cfct_backup_automation import baseline, bunker, inventory
-from cfct_backup_automation.config import MEMBER_KEY_ALIAS, Config
+from cfct_backup_automation.config import Config
+from cfct_backup_automation.contract import MEMBER_KEY_ALIAS
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.events import IgnoredEvent, LifecycleEvent, parse_event
 from cfct_backup_automation.grants import revoke_all

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.log import logger
 from cfct_backup_automation.runtime_slot import RuntimeSlot
 
 if TYPE_CHECKING:
     from cfct_backup_automation.runtime import Runtime
 
-SERVICE = "cfct-backup-reconcile"
+SERVICE = contract.RECONCILE_FUNCTION
 _slot = RuntimeSlot(SERVICE)
 get_runtime = _slot.get
 set_runtime = _slot.set  # tests and the simulator: use this runtime, or forget it (None)

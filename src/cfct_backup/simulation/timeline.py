@@ -35,6 +35,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
+from cfct_backup_automation import contract
+
 from cfct_backup.cfct.interpreter import CONTROL_TOWER_STATUS_KEYS, triggers_pipeline
 from cfct_backup.emulator import clock
 from cfct_backup.simulation import automation
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from cfct_backup.cfct.interpreter import DeploymentResult, Interpreter
 
 # CfCT's pipeline (Name of the AWS::CodePipeline::Pipeline in customizations-for-aws-control-tower.template)
-CFCT_PIPELINE = "Custom-Control-Tower-CodePipeline"
+CFCT_PIPELINE = contract.CFCT_PIPELINE
 # "tens of minutes" after a vend (shared/DESIGN.md §8); the run the simulation models
 DEFAULT_PIPELINE_SECONDS = 25 * 60
 LAMBDA_RETRY_DELAYS = (60.0, 120.0)  # async invoke: two retries, about 1 and 2 minutes apart
@@ -266,7 +268,7 @@ class Timeline:
 
     def _protected_ous(self) -> set[str]:
         ssm = self.session.client("ssm")
-        value = ssm.get_parameter(Name="/cfct-backup/protected-ous/ids")["Parameter"]["Value"]
+        value = ssm.get_parameter(Name=contract.SSM_PROTECTED_OU_IDS.name)["Parameter"]["Value"]
         return {v.strip() for v in str(value).split(",") if v.strip()}
 
     @staticmethod
@@ -339,7 +341,7 @@ class Timeline:
     def _send_to_dlq(self, event: Mapping[str, Any], error: str) -> None:
         sqs = self.session.client("sqs")
         try:
-            url = sqs.get_queue_url(QueueName="cfct-backup-automation-dlq")["QueueUrl"]
+            url = sqs.get_queue_url(QueueName=contract.AUTOMATION_DLQ)["QueueUrl"]
         except sqs.exceptions.QueueDoesNotExist:
             return
         sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"event": event, "error": error}, default=str))
@@ -384,9 +386,9 @@ class Timeline:
             "pipelineRuns": self.pipeline_runs,
             "dlqMessages": sum(self.dlq.values()),
             "alarms": {
-                "cfct-backup-protection-gaps": self._notifications(self.gap_metrics, ALARM_PERIOD),
-                "cfct-backup-enrolment-errors": self._notifications(dlq_times, LAMBDA_ALARM_PERIOD),
-                "cfct-backup-automation-dlq-depth": 1 if self.dlq else 0,
+                contract.PROTECTION_GAPS_ALARM: self._notifications(self.gap_metrics, ALARM_PERIOD),
+                contract.ENROLMENT_ERRORS_ALARM: self._notifications(dlq_times, LAMBDA_ALARM_PERIOD),
+                contract.DLQ_DEPTH_ALARM: 1 if self.dlq else 0,
             },
             "log": self.log,
             "leniency": LENIENCY,

@@ -5,6 +5,8 @@ A /cfct-backup/ name must be one the project writes (docs/conventions.md) or one
 
 from __future__ import annotations
 
+from cfct_backup_automation import contract
+
 from cfct_backup.problems import Problem
 from cfct_backup.validate.context import Context, OrgFacts
 from cfct_backup.validate.registry import Rule
@@ -23,13 +25,13 @@ def written_parameters(org: OrgFacts) -> set[str] | None:
         known = set(config_parameters(org.org, placeholder_ids(org.org)))
     except (OrganizationError, KeyError, ValueError):
         return None
-    return known | {f"/cfct-backup/artifacts/{n}" for n in ("bucket", "lambda-key", "lambda-version")}
+    return known | {p.name for p in contract.PARAMETERS if p.writer == "publish"}
 
 
 class SsmReadNothingWrites(Rule):
     id = "MAN028"
     severity = "warning"
-    shortdesc = "--org: reads a /cfct-backup/ SSM parameter nothing writes"
+    shortdesc = f"--org: reads a {contract.SSM_PREFIX}/ SSM parameter nothing writes"
     source_url = "docs/conventions.md"
     tags = ("manifest", "ssm", "org")
 
@@ -43,7 +45,8 @@ class SsmReadNothingWrites(Rule):
         exported = exported_at(manifest)
         problems = []
         for read in ssm_reads(context.root, manifest):
-            if read.name in exported or not read.name.startswith("/cfct-backup/") or read.name in known:
+            ours = read.name.startswith(f"{contract.SSM_PREFIX}/")
+            if read.name in exported or not ours or read.name in known:
                 continue
             message = (
                 f"{read.resource.name}: reads {read.name}, which nothing writes (not a parameter of"
