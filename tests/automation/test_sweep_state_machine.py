@@ -155,6 +155,7 @@ def test_a_tolerated_failure_is_visible_in_the_summary(org: Org, sweep: Any, bro
     _report_bucket(org)
     desc = _run(sfn, arn, tolerated=100)
     assert desc["status"] == "SUCCEEDED", desc
+    assert calls[-1] == "summary"
     summary = json.loads(desc["output"])
     assert summary["gaps"].get("check-failed") == 1
     assert org.inventory(broken)["state"] == inventory.GAP
