@@ -89,7 +89,7 @@ def _patch() -> None:
                 env=env,
                 error_name=StatesErrorName(typ=StatesErrorNameType.StatesExceedToleratedFailureThreshold),
                 event_type=HistoryEventType.ExecutionFailed,
-                event_details=EventDetails(
+                event_details=EventDetails(  # type: ignore[typeddict-item]  # as moto builds it
                     executionFailedEventDetails=ExecutionFailedEventDetails(error=ERROR, cause=cause)
                 ),
             )
