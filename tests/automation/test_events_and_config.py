@@ -212,3 +212,20 @@ def test_baseline_calls_that_change_nothing_are_ignored_with_a_reason(
     with pytest.raises(IgnoredEvent) as ignored:
         parse_event(event)
     assert ignored.value.reason == reason and words in ignored.value.message
+
+
+def test_the_baseline_call_rule_routes_successful_baseline_calls_only() -> None:
+    from cfnlint.decode.cfn_yaml import load
+    from moto.events.models import EventPattern
+
+    template = Path(__file__).resolve().parents[2] / "templates" / "lifecycle-automation.yaml"
+    rule = load(str(template))["Resources"]["ControlTowerBaselineRule"]["Properties"]
+    pattern = EventPattern.load(json.dumps(rule["EventPattern"]))
+    reset = _baseline_call("ResetEnabledBaseline", enabledBaselineIdentifier=ENABLED)
+    reset["detail"]["eventSource"] = "controltower.amazonaws.com"
+    assert pattern.matches_event(reset)
+    assert not pattern.matches_event(
+        _baseline_call("ResetEnabledBaseline", "ConflictException", enabledBaselineIdentifier=ENABLED)
+    )
+    assert not pattern.matches_event(_baseline_call("DisableBaseline", enabledBaselineIdentifier=ENABLED))
+    assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["EnrolmentFunction", "Arn"]}
