@@ -18,7 +18,6 @@ from botocore.exceptions import ClientError
 from cfct_backup_automation.dynamo import from_item, to_item
 from cfct_backup_automation.sessions import error_code
 
-
 ENROLLING = "ENROLLING"
 PENDING = "PENDING"  # in scope, member baseline (role / vault / key) not there yet
 PROTECTED = "PROTECTED"

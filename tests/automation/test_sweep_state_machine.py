@@ -20,6 +20,7 @@ from unittest import mock
 import boto3
 import pytest
 from cfct_backup_automation import handler_reconcile, inventory
+from cfct_backup_automation.runtime import LocalContext
 from cfnlint.decode.cfn_yaml import load
 from moto.awslambda.models import LambdaFunction
 from moto.core.config import default_user_config
@@ -55,7 +56,7 @@ def sweep(org: Org) -> Iterator[tuple[Any, str, list[str]]]:
     def invoke(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
         payload = json.loads(event) if isinstance(event, str) else event
         calls.append(payload.get("step"))
-        return json.dumps(handler_reconcile.handler(payload, None), default=str), False, ""
+        return json.dumps(handler_reconcile.handler(payload, LocalContext()), default=str), False, ""
 
     iam = boto3.client("iam", HOME)
     role = iam.create_role(

@@ -224,7 +224,6 @@ def register_custom_resources() -> str | None:
 def inventory_states(table: str = LAMBDA_ENV["INVENTORY_TABLE"]) -> dict[str, str] | None:
     """account ID -> state recorded by the automation (None when the table does not exist)."""
     import boto3  # noqa: PLC0415
-
     from cfct_backup_automation import inventory  # noqa: PLC0415
 
     ddb = boto3.client("dynamodb")
