@@ -43,8 +43,8 @@ def _plain_out(value: Any) -> Any:
 
 def value(python: Any) -> dict[str, Any]:
     """One attribute value (``{"S": ...}``, ``{"N": ...}``, ...) for a Python value."""
-    serialized: dict[str, Any] = _SERIALIZER.serialize(_plain_in(python))
-    return serialized
+    serialized: Any = _SERIALIZER.serialize(_plain_in(python))
+    return dict(serialized)
 
 
 def to_item(item: Mapping[str, Any]) -> dict[str, Any]:
