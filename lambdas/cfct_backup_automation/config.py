@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
     from mypy_boto3_ssm import SSMClient
 
 from cfct_backup_automation import contract
@@ -145,17 +146,14 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def read_parameters(ssm: SSMClient, prefix: str) -> dict[str, str]:
-    """All parameters under `prefix`, keyed by their name relative to it (one paginated call)."""
-    prefix = prefix.rstrip("/")
-    found: dict[str, str] = {}
-    paginator = ssm.get_paginator("get_parameters_by_path")
-    for page in paginator.paginate(Path=prefix, Recursive=True):
-        for param in page.get("Parameters", []):
-            name = param.get("Name", "")
-            if name.startswith(prefix + "/"):
-                found[name[len(prefix) + 1 :]] = param.get("Value", "")
-    return found
+def read_parameters(provider: SSMProvider, prefix: str, max_age: int = 0) -> dict[str, str]:
+    """All parameters under `prefix`, keyed by their name relative to it.
+
+    powertools' SSMProvider.get_multiple (GetParametersByPath, recursive, paginated); its cache
+    answers repeated reads for `max_age` seconds.
+    """
+    values = provider.get_multiple(prefix.rstrip("/"), max_age=max_age, recursive=True)
+    return {str(k): str(v) for k, v in values.items()}
 
 
 def config_from(parameters: Mapping[str, str], environ: Mapping[str, str], prefix: str) -> Config:
@@ -199,7 +197,9 @@ def load_config(ssm: SSMClient, environ: Mapping[str, str] | None = None) -> Con
     """Read the configuration: `CONFIG_PARAMETER_PREFIX` (default /cfct-backup) from SSM + env."""
     env = os.environ if environ is None else environ
     prefix = env.get("CONFIG_PARAMETER_PREFIX", "").strip() or DEFAULT_PREFIX
-    return config_from(read_parameters(ssm, prefix), env, prefix)
+    from aws_lambda_powertools.utilities.parameters import SSMProvider  # noqa: PLC0415 - import time
+
+    return config_from(read_parameters(SSMProvider(boto3_client=ssm), prefix), env, prefix)
 
 
 def require_env(name: str, environ: Mapping[str, str] | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from cfct_backup_automation.log import logger
+from cfct_backup_automation.log import CUSTOM_RESOURCE, logger
 
 _state: dict[str, Any] = {}
 
@@ -77,9 +77,8 @@ def set_runtime(session: Any | None) -> None:
         _state["session"] = session
 
 
+@logger.inject_lambda_context(correlation_id_path=CUSTOM_RESOURCE, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> None:
-    logger.clear_state()
-    logger.set_correlation_id(event.get("RequestId"))
     logger.append_keys(
         logical_resource_id=event.get("LogicalResourceId"), request_type=event.get("RequestType")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cfct_backup_automation import contract
-from cfct_backup_automation.log import logger
+from cfct_backup_automation.log import EVENT_BRIDGE, logger
 from cfct_backup_automation.runtime_slot import RuntimeSlot
 
 if TYPE_CHECKING:
@@ -64,12 +64,9 @@ def _idempotent(runtime: Runtime) -> Any:
     return _state["idempotent"]
 
 
+@logger.inject_lambda_context(correlation_id_path=EVENT_BRIDGE, clear_state=True)
 def handler(event: Any, context: Any) -> dict[str, Any]:
-    """EventBridge -> Lambda (async). `context` may be None when called in-process."""
-    logger.clear_state()
-    logger.set_correlation_id(event.get("id") if isinstance(event, dict) else None)
-    if context is not None:
-        logger.append_keys(function_request_id=getattr(context, "aws_request_id", None))
+    """EventBridge -> Lambda (async)."""
     runtime = get_runtime()
     if not isinstance(event, dict) or not event.get("id"):
         # No key to be idempotent on: nothing will be done anyway (parse_event ignores it).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cfct_backup_automation import contract
-from cfct_backup_automation.log import logger
+from cfct_backup_automation.log import SWEEP, logger
 from cfct_backup_automation.runtime_slot import RuntimeSlot
 
 if TYPE_CHECKING:
@@ -52,11 +52,10 @@ def step(event: dict[str, Any], runtime: Runtime) -> Any:
     raise ValueError(f"unknown sweep step {event['step']!r} (scope, batch, summary)")
 
 
+@logger.inject_lambda_context(correlation_id_path=SWEEP, clear_state=True)
 def handler(event: Any, context: Any) -> dict[str, Any]:
     from cfct_backup_automation.reconcile import reconcile  # noqa: PLC0415 - import time
 
-    logger.clear_state()
-    logger.set_correlation_id(event.get("id") if isinstance(event, dict) else None)
     runtime = get_runtime()
     if isinstance(event, dict) and "step" in event:
         out: dict[str, Any] = step(event, runtime)

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from cfct_backup_automation.log import logger
+from cfct_backup_automation.log import EVENT_BRIDGE, logger
 from cfct_backup_automation.restore_validation import VALIDATOR_ROLE, handle_event
 from cfct_backup_automation.sessions import RETRY_CONFIG
 
@@ -30,8 +30,8 @@ def client_for(account: str, service: str, region: str) -> Any:
     )
 
 
+@logger.inject_lambda_context(correlation_id_path=EVENT_BRIDGE, clear_state=True)
 def handler(event: Any, context: Any) -> dict[str, Any]:
-    logger.clear_state()
     if not isinstance(event, dict):
         return {"action": "ignored", "reason": "event is not a JSON object"}
     result = handle_event(event, client_for, min_items=int(os.environ.get("MIN_RESTORED_ITEMS", "1") or 1))

@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cfct_backup_automation.dynamo import from_item, to_item
 from cfct_backup_automation.sessions import error_code
 
 ENROLLING = "ENROLLING"
@@ -30,55 +31,12 @@ class AccountBusy(RuntimeError):
     """Another invocation holds the lease on this account: retry later (Lambda async retry)."""
 
 
-def _av(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, int | float):
-        return {"N": str(value)}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, list | tuple):
-        return {"L": [_av(v) for v in value]}
-    if isinstance(value, Mapping):
-        return {"M": {str(k): _av(v) for k, v in value.items()}}
-    raise TypeError(f"cannot store {type(value).__name__} in the inventory")
-
-
-def _py(av: Mapping[str, Any]) -> Any:
-    if "S" in av:
-        return av["S"]
-    if "N" in av:
-        n = av["N"]
-        return float(n) if "." in n else int(n)
-    if "BOOL" in av:
-        return bool(av["BOOL"])
-    if "NULL" in av:
-        return None
-    if "L" in av:
-        return [_py(v) for v in av["L"]]
-    if "M" in av:
-        return {k: _py(v) for k, v in av["M"].items()}
-    if "SS" in av:
-        return list(av["SS"])
-    raise TypeError(f"unsupported attribute {av}")
-
-
-def to_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _av(v) for k, v in item.items()}
-
-
-def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _py(v) for k, v in item.items()}
-
-
 def iso(t: datetime) -> str:
     return t.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def get(ddb: Any, table: str, account_id: str) -> dict[str, Any] | None:
-    resp = ddb.get_item(TableName=table, Key={"accountId": {"S": account_id}}, ConsistentRead=True)
+    resp = ddb.get_item(TableName=table, Key=to_item({"accountId": account_id}), ConsistentRead=True)
     item = resp.get("Item")
     return from_item(item) if item else None
 
@@ -105,19 +63,19 @@ def acquire(
     """
     sets = ["leaseOwner = :owner", "leaseExpires = :exp", "updatedAt = :now"]
     values: dict[str, Any] = {
-        ":owner": _av(owner),
-        ":exp": _av(int(now.timestamp()) + LEASE_SECONDS),
-        ":now": _av(iso(now)),
-        ":nowts": _av(int(now.timestamp())),
+        ":owner": owner,
+        ":exp": int(now.timestamp()) + LEASE_SECONDS,
+        ":now": iso(now),
+        ":nowts": int(now.timestamp()),
     }
     names: dict[str, str] = {}
     for i, (k, v) in enumerate(fields.items()):
         names[f"#f{i}"] = k
-        values[f":f{i}"] = _av(v)
+        values[f":f{i}"] = v
         sets.append(f"#f{i} = :f{i}")
     for i, (k, v) in enumerate((set_if_missing or {}).items()):
         names[f"#m{i}"] = k
-        values[f":m{i}"] = _av(v)
+        values[f":m{i}"] = v
         sets.append(f"#m{i} = if_not_exists(#m{i}, :m{i})")
     kwargs: dict[str, Any] = {}
     if names:
@@ -125,12 +83,12 @@ def acquire(
     try:
         resp = ddb.update_item(
             TableName=table,
-            Key={"accountId": {"S": account_id}},
+            Key=to_item({"accountId": account_id}),
             UpdateExpression="SET " + ", ".join(sets),
             ConditionExpression=(
                 "attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseExpires < :nowts"
             ),
-            ExpressionAttributeValues=values,
+            ExpressionAttributeValues=to_item(values),
             ReturnValues="ALL_NEW",
             **kwargs,
         )
@@ -153,11 +111,11 @@ def release(
 ) -> None:
     """Write the outcome and give the lease back (only if we still hold it)."""
     names: dict[str, str] = {}
-    values: dict[str, Any] = {":owner": _av(owner), ":now": _av(iso(now))}
+    values: dict[str, Any] = {":owner": owner, ":now": iso(now)}
     sets = ["updatedAt = :now"]
     for i, (k, v) in enumerate(fields.items()):
         names[f"#f{i}"] = k
-        values[f":f{i}"] = _av(v)
+        values[f":f{i}"] = v
         sets.append(f"#f{i} = :f{i}")
     removes = ["leaseOwner", "leaseExpires"]
     for i, k in enumerate(remove):
@@ -167,10 +125,10 @@ def release(
     try:
         ddb.update_item(
             TableName=table,
-            Key={"accountId": {"S": account_id}},
+            Key=to_item({"accountId": account_id}),
             UpdateExpression="SET " + ", ".join(sets) + " REMOVE " + ", ".join(removes),
             ConditionExpression="leaseOwner = :owner",
-            ExpressionAttributeValues=values,
+            ExpressionAttributeValues=to_item(values),
             **kwargs,
         )
     except ClientError as exc:

@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from cfct_backup_automation import contract
 from cfct_backup_automation.protection import Gap
+from cfct_backup_automation.sessions import error_code
 
 RESTORE_TEST_MISSING = "restore-test-missing"
 RESTORE_TARGET_MISSED = "restore-target-missed"
@@ -167,14 +168,11 @@ def account_ledger(
 
 def read_jobs(backup: Any) -> list[dict[str, Any]]:
     """Every restore job of the account and Region (ListRestoreJobs, paginated)."""
-    jobs: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        page = backup.list_restore_jobs(**({"NextToken": token} if token else {}))
-        jobs.extend(page.get("RestoreJobs", []))
-        token = page.get("NextToken")
-        if not token:
-            return jobs
+    return [
+        job
+        for page in backup.get_paginator("list_restore_jobs").paginate()
+        for job in page.get("RestoreJobs", [])
+    ]
 
 
 def account_gaps(
@@ -209,19 +207,12 @@ def due_resource_types(
     not due (a newly enrolled account is not a gap on its first day)."""
     wanted = set(kinds)
     oldest: dict[str, float] = {}
-    token: str | None = None
-    while True:
-        page = backup.list_recovery_points_by_backup_vault(
-            BackupVaultName=vault, **({"NextToken": token} if token else {})
-        )
+    for page in backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=vault):
         for point in page.get("RecoveryPoints", []):
             kind = str(point.get("ResourceType"))
             created = _seconds(point.get("CreationDate"))
             if kind in wanted and created is not None:
                 oldest[kind] = min(created, oldest.get(kind, created))
-        token = page.get("NextToken")
-        if not token:
-            break
     interval = {k: (targets or {}).get(k, Targets()).drill_interval_days * 86400 for k in wanted}
     return sorted(k for k, first in oldest.items() if now.timestamp() - first > interval[k])
 
@@ -234,5 +225,5 @@ def reconcile_gaps(backup: Any, account: str, now: datetime) -> tuple[list[Ledge
         kinds = due_resource_types(backup, now)
         return account_gaps(backup, account, now, resource_types=kinds)
     except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "ClientError")
+        code = error_code(exc) or "ClientError"
         return [], [Gap("restore-ledger-unverified", f"restore jobs could not be read ({code})", None)]

@@ -25,6 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cfct_backup_automation import contract
+from cfct_backup_automation.sessions import error_code
 
 VALIDATOR_ROLE = contract.RESTORE_VALIDATOR_ROLE
 ClientFor = Callable[[str, str, str], Any]  # (account, service, region) -> boto3 client
@@ -34,10 +35,6 @@ ClientFor = Callable[[str, str, str], Any]  # (account, service, region) -> boto
 class Verdict:
     status: str  # SUCCESSFUL | FAILED | VALIDATING
     message: str
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def _name(arn: str) -> str:
@@ -78,7 +75,7 @@ def validate_restored(
                 return Verdict("VALIDATING", f"instance {instance_id} pending")
             return Verdict("FAILED", f"instance {instance_id} {state}")
     except ClientError as exc:
-        return Verdict("FAILED", f"{resource_type} {created_arn}: {_code(exc)}")
+        return Verdict("FAILED", f"{resource_type} {created_arn}: {error_code(exc)}")
     return Verdict("FAILED", f"no validation for resource type {resource_type}")
 
 

@@ -12,7 +12,13 @@ from typing import Any
 import boto3
 
 from cfct_backup_automation import contract
-from cfct_backup_automation.config import DEFAULT_PREFIX, Config, ConfigError, config_from
+from cfct_backup_automation.config import (
+    DEFAULT_PREFIX,
+    Config,
+    ConfigError,
+    config_from,
+    read_parameters,
+)
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.sessions import RETRY_CONFIG, SessionFactory
 from cfct_backup_automation.telemetry import Telemetry
@@ -57,9 +63,7 @@ def _prefix(environ: Mapping[str, str]) -> str:
 
 def read_configuration(provider: Any, environ: Mapping[str, str], max_age: int) -> dict[str, str]:
     """Every parameter under the prefix (relative names), through the powertools cache."""
-    prefix = _prefix(environ).rstrip("/")
-    values = provider.get_multiple(prefix, max_age=max_age, recursive=True)
-    return {str(k): str(v) for k, v in values.items()}
+    return read_parameters(provider, _prefix(environ), max_age)
 
 
 def config_max_age(environ: Mapping[str, str]) -> int:

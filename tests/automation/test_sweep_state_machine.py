@@ -24,6 +24,7 @@ import boto3
 import pytest
 from cfct_backup_automation import copy_readiness, handler_reconcile, inventory
 from cfct_backup_automation.reconcile import BATCH_SIZE, reconcile, sweep_scope
+from cfct_backup_automation.runtime import LocalContext
 from cfnlint.decode.cfn_yaml import load
 from moto.awslambda.models import LambdaFunction
 from moto.core.config import default_user_config
@@ -62,7 +63,7 @@ def sweep(org: Org) -> Iterator[tuple[Any, str, list[str]]]:
         payload = json.loads(event) if isinstance(event, str) else event
         calls.append(payload.get("step"))
         try:
-            return json.dumps(handler_reconcile.handler(payload, None), default=str), False, ""
+            return json.dumps(handler_reconcile.handler(payload, LocalContext()), default=str), False, ""
         except Exception as exc:  # noqa: BLE001 - the Lambda runtime turns it into a function error
             error = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
             return json.dumps(error), True, ""

@@ -7,7 +7,10 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import boto3
+from botocore.stub import Stubber
 from cfct_backup_automation.recovery_ledger import (
     RESTORE_TARGET_MISSED,
     RESTORE_TEST_MISSING,
@@ -88,25 +91,24 @@ def test_json_and_csv_carry_the_same_rows() -> None:
     assert data[0]["restore_duration_seconds"] == 420
 
 
-class FakeBackup:
-    """ListRestoreJobs in two pages."""
-
-    def __init__(self, pages: list[list[dict[str, object]]]) -> None:
-        self.pages = pages
-        self.calls: list[dict[str, object]] = []
-
-    def list_restore_jobs(self, **kwargs: object) -> dict[str, object]:
-        self.calls.append(kwargs)
-        index = int(str(kwargs.get("NextToken", "0")))
-        page: dict[str, object] = {"RestoreJobs": self.pages[index]}
-        if index + 1 < len(self.pages):
-            page["NextToken"] = str(index + 1)
-        return page
+def stubbed_backup(pages: list[list[dict[str, object]]]) -> tuple[Any, Stubber]:
+    """A real Backup client answering ListRestoreJobs with these pages (botocore Stubber)."""
+    client = boto3.client(
+        "backup", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    stub = Stubber(client)
+    for index, jobs in enumerate(pages):
+        page: dict[str, object] = {"RestoreJobs": jobs}
+        if index + 1 < len(pages):
+            page["NextToken"] = f"page-{index + 1}"
+        stub.add_response("list_restore_jobs", page, {"NextToken": f"page-{index}"} if index else {})
+    stub.activate()
+    return client, stub
 
 
 def test_account_gaps_reads_every_page() -> None:
-    backup = FakeBackup([[job("S3", days_ago=20)], [job("DynamoDB", days_ago=1)]])
+    backup, stub = stubbed_backup([[job("S3", days_ago=20)], [job("DynamoDB", days_ago=1)]])
     rows, gaps = account_gaps(backup, "1", NOW, resource_types=["DynamoDB", "S3"])
-    assert len(backup.calls) == 2
+    stub.assert_no_pending_responses()  # both pages read
     assert {r.resource_type: r.gap for r in rows} == {"DynamoDB": None, "S3": RESTORE_TEST_MISSING}
     assert [g.code for g in gaps] == [RESTORE_TEST_MISSING]

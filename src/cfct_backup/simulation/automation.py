@@ -226,16 +226,14 @@ def register_custom_resources() -> str | None:
 def inventory_states(table: str = LAMBDA_ENV["INVENTORY_TABLE"]) -> dict[str, str] | None:
     """account ID -> state recorded by the automation (None when the table does not exist)."""
     import boto3  # noqa: PLC0415
+    from cfct_backup_automation import inventory  # noqa: PLC0415
 
     ddb = boto3.client("dynamodb")
     states: dict[str, str] = {}
     try:
-        for page in ddb.get_paginator("scan").paginate(TableName=table):
-            for item in page.get("Items", []):
-                account = item.get("accountId", item.get("account_id", {})).get("S")
-                state = item.get("state", {}).get("S")
-                if account and state:
-                    states[account] = state
+        for item in inventory.scan(ddb, table):
+            if item.get("accountId") and item.get("state"):
+                states[str(item["accountId"])] = str(item["state"])
     except ddb.exceptions.ResourceNotFoundException:
         return None
     return states

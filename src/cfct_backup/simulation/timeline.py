@@ -427,7 +427,7 @@ class Timeline:
 def inventory_items(table: str = automation.LAMBDA_ENV["INVENTORY_TABLE"]) -> dict[str, dict[str, Any]]:
     """account ID -> inventory item (plain values), read in the emulated management account."""
     import boto3  # noqa: PLC0415
-    from cfct_backup_automation.inventory import from_item  # noqa: PLC0415
+    from cfct_backup_automation.dynamo import from_item  # noqa: PLC0415
 
     ddb = boto3.client("dynamodb")
     items: dict[str, dict[str, Any]] = {}
