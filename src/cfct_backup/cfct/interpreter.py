@@ -37,6 +37,9 @@ Read from CfCT's source (aws-solutions/aws-control-tower-customizations, tag v2.
 - the pipeline re-runs on a configuration change and on Control Tower CreateManagedAccount /
   UpdateManagedAccount SUCCEEDED, never on an Organizations MoveAccount (`triggers_pipeline`).
 
+`Interpreter(..., DryRun(view, parameters))` runs the same stages without AWS: the organization
+and the SSM parameters are given, nothing is written, each decision is recorded (`cfct-backup plan`).
+
 Emulator caveats handled here: moto's `update_stack_set` does not redeploy instances, so a second
 run only adds missing instances (and reports instances whose template changed); resource types moto
 drops are reported as warnings naming the type; a failing instance is a named gap, not a crash.
