@@ -158,7 +158,8 @@ def _walk(
                 )
         if not descend:
             continue
-        for page in client.get_paginator("list_organizational_units_for_parent").paginate(ParentId=parent_id):
+        ou_pages = client.get_paginator("list_organizational_units_for_parent")
+        for page in ou_pages.paginate(ParentId=parent_id):
             for ou in page.get("OrganizationalUnits", []):
                 child = OrgUnit(str(ou["Id"]), str(ou["Name"]), join(path, str(ou["Name"])), parent_id)
                 if child.id in skip:
