@@ -296,9 +296,10 @@ class OrgView:
 @dataclass(frozen=True)
 class DryRun:
     """What a dry run of the pipeline (`cfct-backup plan`) reads instead of AWS: the organization and
-    the SSM parameters of the management account. It writes nothing: each policy and stack set is
-    recorded with the targets CfCT would give it, and a parameter an earlier stack set exports
-    (`export_outputs`) reads as `<name>`, known only once deployed."""
+    the SSM parameters of the management account. It writes nothing: each policy is recorded with
+    the OUs CfCT would attach it to (no policy ID), each stack set with the instances CfCT would
+    create (as `deployed`), and a parameter an earlier stack set exports (`export_outputs`) reads as
+    `<name>`, known only once deployed. The execution role is not checked."""
 
     view: OrgView
     parameters: Mapping[str, str]
