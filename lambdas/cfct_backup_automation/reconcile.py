@@ -25,8 +25,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation import baseline, bunker, copy_readiness, inventory, recovery_ledger
-from cfct_backup_automation.accounts import is_active
+from cfct_backup_automation import baseline, bunker, copy_readiness, inventory, orgtree, recovery_ledger
 from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.log import logger
@@ -164,38 +163,16 @@ class ReconcileResult:
 
 def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
     """account ID -> (OU ID, name) for every ACTIVE account directly in a protected OU."""
-    found: dict[str, tuple[str, str]] = {}
-    paginator = orgs.get_paginator("list_accounts_for_parent")
-    for ou in cfg.protected_ou_ids:
-        for page in paginator.paginate(ParentId=ou):
-            for acct in page.get("Accounts", []):
-                if is_active(acct):  # State, not the retired Status (accounts.py)
-                    found[acct["Id"]] = (ou, acct.get("Name", ""))
-    return found
+    tree = orgtree.read_subtrees(orgs, cfg.protected_ou_ids, descend=False)
+    return {a.id: (ou, a.name) for a, ou in tree.in_scope(cfg.protected_ou_ids)}
 
 
 def nested_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str, str]]:
     """account ID -> (OU ID, name, protected ancestor OU) for every ACTIVE account in a child OU (at
     any depth) of a protected OU that is not itself protected: it inherits the backup policies, CfCT
     does not give it the member baseline."""
-    found: dict[str, tuple[str, str, str]] = {}
-    ous = orgs.get_paginator("list_organizational_units_for_parent")
-    accounts = orgs.get_paginator("list_accounts_for_parent")
-    for top in cfg.protected_ou_ids:
-        todo = [top]
-        while todo:
-            parent = todo.pop()
-            for page in ous.paginate(ParentId=parent):
-                for ou in page.get("OrganizationalUnits", []):
-                    child = str(ou["Id"])
-                    if cfg.is_protected_ou(child):
-                        continue  # listed itself: swept as in scope (its children are checked from there)
-                    todo.append(child)
-                    for acct_page in accounts.paginate(ParentId=child):
-                        for acct in acct_page.get("Accounts", []):
-                            if acct.get("State", acct.get("Status", "ACTIVE")) == "ACTIVE":
-                                found[acct["Id"]] = (child, acct.get("Name", ""), top)
-    return found
+    tree = orgtree.read_subtrees(orgs, cfg.protected_ou_ids)
+    return {a.id: (a.parent_id, a.name, above) for a, above in tree.nested(cfg.protected_ou_ids)}
 
 
 def nested_report(account_id: str, ou_id: str, name: str, ancestor: str) -> AccountReport:

@@ -7,8 +7,8 @@ Organizations really assigned.
 
 Everything here is a plain function over boto3 clients passed in (no session, no printing):
 
-1. `read_organization`: DescribeOrganization, ListRoots, the OU tree (ListOrganizationalUnitsForParent)
-   and the accounts (ListAccounts, ListAccountsForParent for their placement), all paginated;
+1. `read_organization`: the one organization tree (`cfct_backup_automation.orgtree.read_tree`:
+   DescribeOrganization, ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent, paginated);
 2. `check_organization`: every disagreement between the description and reality, one line each,
    naming the file and the field (`organization.OrganizationError` style);
 3. `organization_ids`: the `OrganizationIds` of the accounts and OUs the description names;
@@ -21,11 +21,11 @@ Everything here is a plain function over boto3 clients passed in (no session, no
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cfct_backup_automation import contract
-from cfct_backup_automation.accounts import account_state
+from cfct_backup_automation.orgtree import OrgAccount, OrgTree, read_tree
 
 from cfct_backup.cfct.interpreter import ADMINISTRATION_ROLE, EXECUTION_ROLE
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
@@ -40,32 +40,6 @@ NOT_OURS = contract.NOT_CONFIGURED_FOLDERS
 _GET_PARAMETERS_MAX = 10  # GetParameters takes at most 10 names
 
 
-@dataclass(frozen=True)
-class RealAccount:
-    id: str
-    name: str
-    email: str
-    status: str  # the account State: ACTIVE | PENDING_ACTIVATION | SUSPENDED | PENDING_CLOSURE | CLOSED
-    ou: str  # CfCT path of the parent OU; "" = directly under Root
-
-
-@dataclass(frozen=True)
-class RealOrganization:
-    """An organization as Organizations describes it (OU paths in CfCT syntax, without Root)."""
-
-    org_id: str
-    root_id: str
-    management_id: str
-    ous: dict[str, str] = field(default_factory=dict)  # OU path -> ID
-    accounts: tuple[RealAccount, ...] = ()
-
-    def named(self, name: str) -> list[RealAccount]:
-        return [a for a in self.accounts if a.name == name]
-
-    def by_id(self, account_id: str) -> RealAccount | None:
-        return next((a for a in self.accounts if a.id == account_id), None)
-
-
 # ---- reading -------------------------------------------------------------------------------------
 
 
@@ -75,48 +49,14 @@ def describe_organization(client: OrganizationsClient) -> tuple[str, str]:
     return str(org["Id"]), str(org["MasterAccountId"])
 
 
-def read_organization(client: OrganizationsClient) -> RealOrganization:
-    """The whole organization: IDs, the OU tree under the root, every account and where it sits.
+def read_organization(client: OrganizationsClient) -> OrgTree:
+    """The whole organization: IDs, the OU tree under the root, every account and where it sits
+    (`orgtree.read_tree`, one paginated walk).
 
     Only the management account (or a delegated administrator) may list; the caller checks who
     is asking first (`caller_problem`).
     """
-    org_id, management_id = describe_organization(client)
-    roots: list[Any] = [r for page in client.get_paginator("list_roots").paginate() for r in page["Roots"]]
-    root_id = str(roots[0]["Id"])
-
-    ous: dict[str, str] = {}
-    placement: dict[str, str] = {}  # account ID -> OU path
-    ou_pages = client.get_paginator("list_organizational_units_for_parent")
-    account_pages = client.get_paginator("list_accounts_for_parent")
-    todo: list[tuple[str, str]] = [("", root_id)]  # (path, ID), parents before children
-    while todo:
-        path, parent_id = todo.pop(0)
-        for accounts_page in account_pages.paginate(ParentId=parent_id):
-            for acct in accounts_page["Accounts"]:
-                placement[str(acct["Id"])] = path
-        for ous_page in ou_pages.paginate(ParentId=parent_id):
-            for ou in ous_page["OrganizationalUnits"]:
-                child = f"{path}:{ou['Name']}" if path else str(ou["Name"])
-                ous[child] = str(ou["Id"])
-                todo.append((child, str(ou["Id"])))
-
-    accounts = []
-    for page in client.get_paginator("list_accounts").paginate():
-        for acct in page["Accounts"]:
-            account_id = str(acct["Id"])
-            accounts.append(
-                RealAccount(
-                    id=account_id,
-                    name=str(acct.get("Name", "")),
-                    email=str(acct.get("Email", "")),
-                    status=account_state(acct),  # State: Account.Status is retired
-                    ou=placement.get(account_id, ""),
-                )
-            )
-    return RealOrganization(
-        org_id=org_id, root_id=root_id, management_id=management_id, ous=ous, accounts=tuple(accounts)
-    )
+    return read_tree(client)
 
 
 # ---- checking ------------------------------------------------------------------------------------
@@ -162,10 +102,10 @@ def _role_field(org: Organization, account: Account) -> str | None:
     return "management" if role == "management" else f"roles.{role}"
 
 
-def match_accounts(org: Organization, real: RealOrganization) -> tuple[dict[str, RealAccount], list[str]]:
+def match_accounts(org: Organization, real: OrgTree) -> tuple[dict[str, OrgAccount], list[str]]:
     """Each described account's real counterpart (by name; a pinned ID picks among namesakes)."""
     fields = account_fields(org)
-    found: dict[str, RealAccount] = {}
+    found: dict[str, OrgAccount] = {}
     problems: list[str] = []
 
     def fail(where: str, message: str) -> None:
@@ -204,14 +144,14 @@ def match_accounts(org: Organization, real: RealOrganization) -> tuple[dict[str,
             fail(f"{where}.name", f"{len(namesakes)} accounts are named {acct.name!r} ({ids}): pin its `id`")
             continue
         match = pinned[0] if pinned else namesakes[0]
-        if match.status != "ACTIVE" and role:
-            fail(f"{role}", f"{acct.name!r} ({match.id}) is {match.status}, not ACTIVE")
+        if match.state != "ACTIVE" and role:
+            fail(f"{role}", f"{acct.name!r} ({match.id}) is {match.state}, not ACTIVE")
             continue
         found[acct.name] = match
     return found, problems
 
 
-def check_organization(org: Organization, real: RealOrganization, caller: str) -> list[str]:
+def check_organization(org: Organization, real: OrgTree, caller: str) -> list[str]:
     """Every disagreement between the description and reality that makes the parameters wrong."""
     stop = caller_problem(org, caller, real.org_id, real.management_id)
     problems = [stop] if stop else []
@@ -223,7 +163,7 @@ def check_organization(org: Organization, real: RealOrganization, caller: str) -
 
     for ou in org.ous:
         where = ous[ou.path]
-        real_id = real.ous.get(ou.path)
+        real_id = real.ou_id(ou.path)
         if real_id is None:
             fail(f"{where}.name", f"no OU {ou.path!r} in organization {real.org_id} (path from Root)")
         elif ou.id is not None and ou.id != real_id:
@@ -264,7 +204,7 @@ def check_organization(org: Organization, real: RealOrganization, caller: str) -
     return problems
 
 
-def placement_warnings(org: Organization, real: RealOrganization) -> list[str]:
+def placement_warnings(org: Organization, real: OrgTree) -> list[str]:
     """What is off but does not make a parameter wrong: a management account named otherwise, a
     member (not a role account) sitting elsewhere than the file says (`plan` would show it wrongly).
     """
@@ -288,14 +228,15 @@ def placement_warnings(org: Organization, real: RealOrganization) -> list[str]:
     return warnings
 
 
-def organization_ids(org: Organization, real: RealOrganization) -> OrganizationIds:
+def organization_ids(org: Organization, real: OrgTree) -> OrganizationIds:
     """The real IDs of the accounts and OUs the description names (check first)."""
     found, _ = match_accounts(org, real)
+    real_ids = real.ou_ids()
     return OrganizationIds(
         org_id=real.org_id,
         root_id=real.root_id,
         accounts={name: acct.id for name, acct in found.items()},
-        ous={ou.path: real.ous[ou.path] for ou in org.ous if ou.path in real.ous},
+        ous={ou.path: real_ids[ou.path] for ou in org.ous if ou.path in real_ids},
     )
 
 
@@ -358,7 +299,7 @@ def sync_parameters(
     return changes
 
 
-def wanted_parameters(org: Organization, real: RealOrganization) -> dict[str, tuple[str, str]]:
+def wanted_parameters(org: Organization, real: OrgTree) -> dict[str, tuple[str, str]]:
     """`config_parameters` with the real IDs (only once `check_organization` found nothing)."""
     return config_parameters(org, organization_ids(org, real))
 

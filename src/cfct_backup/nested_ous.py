@@ -11,22 +11,16 @@ target it in the manifest), or keep protected OUs free of child OUs holding acco
 
 from __future__ import annotations
 
-from cfct_backup.organization import Account, Organization
+from cfct_backup.organization import Account, Organization, placeholder_ids
 from cfct_backup.problems import Problem
 
 
 def nested_accounts(org: Organization) -> list[tuple[Account, str]]:
     """(account, nearest protected ancestor OU path) for every account in an OU that is not protected
-    but lies under a protected one."""
-    protected = set(org.protected_paths)
-    found: list[tuple[Account, str]] = []
-    for account in org.accounts:
-        if not account.ou or account.ou in protected:
-            continue
-        above = [p for p in org.ancestors(account.ou)[:-1] if p in protected]
-        if above:
-            found.append((account, above[-1]))
-    return found
+    but lies under a protected one (`OrgTree.nested`, the query reconcile's scope uses)."""
+    tree = org.tree(placeholder_ids(org))
+    protected = [tree.ou_ids()[p] for p in org.protected_paths]
+    return [(org.account(a.name), tree.path_of(above) or "") for a, above in tree.nested(protected)]
 
 
 def nested_message(account: Account, ancestor: str) -> str:

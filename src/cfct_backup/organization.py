@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cfct_backup_automation import contract
+from cfct_backup_automation import contract, orgtree
+from cfct_backup_automation.accounts import ACTIVE
 
 from cfct_backup.problems import did_you_mean
 
@@ -125,8 +126,27 @@ class Organization:
 
     def ancestors(self, path: str) -> list[str]:
         """OU paths from the top-level OU down to `path` itself ("" = Root is not included)."""
-        parts = path.split(":") if path else []
-        return [":".join(parts[: i + 1]) for i in range(len(parts))]
+        return orgtree.ancestors(path)
+
+    def tree(self, ids: OrganizationIds) -> orgtree.OrgTree:
+        """The description as the one organization tree, with the IDs Organizations assigned (or
+        `placeholder_ids`); every described account is ACTIVE, the vended one only once added."""
+
+        def node(path: str) -> str:
+            return ids.ous[path] if path else ids.root_id
+
+        return orgtree.OrgTree(
+            root_id=ids.root_id,
+            ous=tuple(orgtree.OrgUnit(node(o.path), o.name, o.path, node(o.parent)) for o in self.ous),
+            accounts=tuple(
+                orgtree.OrgAccount(
+                    ids.accounts.get(a.name, a.id) or "", a.name, a.email, ACTIVE, a.ou, node(a.ou)
+                )
+                for a in (self.management, *self.accounts)
+            ),
+            org_id=ids.org_id,
+            management_id=ids.accounts.get(self.management.name, self.management.id) or "",
+        )
 
     def in_scope(self, account: Account) -> bool:
         """Directly in a protected OU (CfCT deploys stack sets to accounts directly under an OU)."""
@@ -167,10 +187,7 @@ class OrganizationIds:
         baseline to no child OU, so `.../ou-x/*` (which also matches every child OU's path) would admit
         unprotected accounts. AWS writes the value with a trailing slash
         (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths)."""
-        ids = []
-        parts = path.split(":")
-        for i in range(len(parts)):
-            ids.append(self.ous[":".join(parts[: i + 1])])
+        ids = [self.ous[p] for p in orgtree.ancestors(path)]
         return "/".join([self.org_id, self.root_id, *ids]) + "/"
 
 

@@ -93,4 +93,25 @@ def test_unresolvable_target_is_a_problem_and_exit_1(capsys, tmp_path):
     )
     code, plan = _plan(capsys, package=package)
     assert code == 1
-    assert any("'Workloads:Qa' not in the organization" in p for p in plan["problems"])
+    # plan is a dry run of the interpreter, which models CfCT v2.8.4: a nested path that is not found
+    # makes get_ou_id raise, so the stack-set stage fails there and the stack sets after it never run
+    # (the old Planner only listed the OU as unknown and planned everything else)
+    assert any("'Workloads:Qa' not found: CfCT's get_ou_id raises" in p for p in plan["problems"])
+    assert (
+        "mini-management: not run: CfCT's stack-set stage stopped at the failed mini-member"
+        in (plan["problems"])
+    )
+    by_name = {a["name"]: a for a in plan["accounts"]}
+    assert by_name["Audit"]["stackInstances"] == []
+
+
+def test_account_names_match_as_cfct_matches_them(capsys, tmp_path):
+    """CfCT's get_final_account_list compares names ignoring case (the old Planner did not)."""
+    package = tmp_path / "mini"
+    shutil.copytree(MINI, package)
+    manifest = package / "manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("        - Audit\n", "        - aUDIT\n", 1))
+    code, plan = _plan(capsys, package=package)
+    assert code == 0, plan["problems"]
+    by_name = {a["name"]: a for a in plan["accounts"]}
+    assert by_name["Audit"]["stackInstances"] == ["mini-management@us-east-1"]

@@ -37,6 +37,9 @@ Read from CfCT's source (aws-solutions/aws-control-tower-customizations, tag v2.
 - the pipeline re-runs on a configuration change and on Control Tower CreateManagedAccount /
   UpdateManagedAccount SUCCEEDED, never on an Organizations MoveAccount (`triggers_pipeline`).
 
+`Interpreter(..., DryRun(view, parameters))` runs the same stages without AWS: the organization
+and the SSM parameters are given, nothing is written, each decision is recorded (`cfct-backup plan`).
+
 Emulator caveats handled here: moto's `update_stack_set` does not redeploy instances, so a second
 run only adds missing instances (and reports instances whose template changed); resource types moto
 drops are reported as warnings naming the type; a failing instance is a named gap, not a crash.
@@ -54,7 +57,7 @@ from typing import Any, Literal
 
 import boto3
 from cfct_backup_automation import contract
-from cfct_backup_automation.accounts import is_active
+from cfct_backup_automation.orgtree import OrgTree, read_tree
 
 from cfct_backup.cfct.cfn import load_template, resource_types
 from cfct_backup.cfct.manifest import Manifest, ManifestResource
@@ -245,70 +248,66 @@ class ClientFactory:
         return self.session_for(account_id).client(service, region_name=region)
 
 
-@dataclass
+@dataclass(frozen=True)
 class OrgView:
-    """The organization as Organizations (and the BASELINE-CONFIG stack set) report it: what CfCT
-    resolves targets against."""
+    """The organization as Organizations (the one tree, `orgtree`) and the BASELINE-CONFIG stack set
+    report it: what CfCT resolves targets against."""
 
-    root_id: str
-    ou_ids: dict[str, str]  # CfCT path -> OU ID
-    accounts_by_ou: dict[str, list[str]]  # OU/root ID -> ACTIVE account IDs directly in it
-    account_names: dict[str, str]  # name -> ID (ACTIVE accounts)
-    account_ids: set[str]
-    management_id: str = ""
-    enrolled: set[str] | None = None  # BASELINE-CONFIG instance accounts; None: no such stack set
+    tree: OrgTree
+    enrolled: frozenset[str] | None = None  # BASELINE-CONFIG instance accounts; None: no such stack set
 
     @classmethod
     def read(cls, org: Any, cfn: Any | None = None) -> OrgView:
-        root_id = org.list_roots()["Roots"][0]["Id"]
-        ou_ids: dict[str, str] = {}
-        accounts_by_ou: dict[str, list[str]] = {}
-        pending: list[tuple[str, str]] = [(root_id, "")]
-        while pending:
-            parent_id, parent_path = pending.pop(0)
-            accounts_by_ou[parent_id] = [
-                a["Id"]
-                for page in org.get_paginator("list_accounts_for_parent").paginate(ParentId=parent_id)
-                for a in page["Accounts"]
-                if is_active(a)  # State, not the retired Status
-            ]
-            for page in org.get_paginator("list_organizational_units_for_parent").paginate(
-                ParentId=parent_id
-            ):
-                for ou in page["OrganizationalUnits"]:
-                    path = f"{parent_path}:{ou['Name']}" if parent_path else ou["Name"]
-                    ou_ids[path] = ou["Id"]
-                    pending.append((ou["Id"], path))
-        names: dict[str, str] = {}
-        ids: set[str] = set()
-        for page in org.get_paginator("list_accounts").paginate():
-            for a in page["Accounts"]:
-                if a.get("Status", "ACTIVE") == "ACTIVE":
-                    names[a["Name"]] = a["Id"]
-                ids.add(a["Id"])
-        management = str(org.describe_organization()["Organization"]["MasterAccountId"])
-        enrolled: set[str] | None = None
+        enrolled: frozenset[str] | None = None
         if cfn is not None:
             try:
-                enrolled = {
+                enrolled = frozenset(
                     s["Account"]
                     for page in cfn.get_paginator("list_stack_instances").paginate(
                         StackSetName=BASELINE_CONFIG_STACK_SET
                     )
                     for s in page["Summaries"]
-                }
+                )
             except cfn.exceptions.ClientError:
                 enrolled = None
-        return cls(root_id, ou_ids, accounts_by_ou, names, ids, management, enrolled)
+        return cls(read_tree(org), enrolled)
+
+    @property
+    def management_id(self) -> str:
+        return self.tree.management_id
 
     def ou_id(self, path: str) -> str | None:
         if path == "Root":
-            return self.root_id
-        return self.ou_ids.get(path)
+            return self.tree.root_id
+        ou = self.tree.ou(path)
+        return None if ou is None else ou.id
+
+    def accounts_in(self, ou_id: str) -> list[str]:
+        """The ACTIVE accounts directly in the OU: CfCT never descends into its child OUs."""
+        return [a.id for a in self.tree.accounts_in(ou_id)]
 
     def account_by_name(self, name: str) -> list[str]:
         """CfCT's get_final_account_list: every ACTIVE account whose name equals it, ignoring case."""
-        return [i for n, i in self.account_names.items() if n.lower() == name.lower()]
+        return [a.id for a in self.tree.named(name, ignore_case=True) if a.active]
+
+    def has_account(self, account_id: str) -> bool:
+        return self.tree.by_id(account_id) is not None
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What a dry run of the pipeline (`cfct-backup plan`) reads instead of AWS: the organization and
+    the SSM parameters of the management account. It writes nothing: each policy is recorded with
+    the OUs CfCT would attach it to (no policy ID), each stack set with the instances CfCT would
+    create (as `deployed`), and a parameter an earlier stack set exports (`export_outputs`) reads as
+    `<name>`, known only once deployed. The execution role is not checked."""
+
+    view: OrgView
+    parameters: Mapping[str, str]
+
+    @property
+    def management_id(self) -> str:
+        return self.view.management_id
 
 
 class Interpreter:
@@ -316,7 +315,7 @@ class Interpreter:
         self,
         package_dir: Path,
         manifest: Manifest,
-        clients: ClientFactory,
+        clients: ClientFactory | DryRun,
         *,
         progress: Callable[[str], None] | None = None,
         failure_tolerance_percentage: int = DEFAULT_FAILURE_TOLERANCE_PERCENTAGE,
@@ -326,7 +325,7 @@ class Interpreter:
         self.enforce_successful_stack_instances = enforce_successful_stack_instances
         self.package_dir = package_dir
         self.manifest = manifest
-        self.clients = clients
+        self._source = clients
         self.region = manifest.region
         self.progress = progress or (lambda _line: None)
         self._mgmt = clients.management_id
@@ -337,6 +336,17 @@ class Interpreter:
         self._changes_only = False
         self._unsupported: dict[str, list[str]] = {}  # template text -> types moto does not model
         self._assumable: dict[str, str | None] = {}  # account -> why the execution role fails (None: ok)
+        self._exported: set[str] = set()  # dry run: parameters an earlier stack set exports
+
+    @property
+    def dry_run(self) -> DryRun | None:
+        return self._source if isinstance(self._source, DryRun) else None
+
+    @property
+    def clients(self) -> ClientFactory:
+        if isinstance(self._source, DryRun):
+            raise TypeError("a dry run makes no AWS call")
+        return self._source
 
     # ---- entry point ---------------------------------------------------------------------------
     def deploy(self, *, changes_only: bool = False) -> DeploymentResult:
@@ -345,10 +355,14 @@ class Interpreter:
         first failed stack set. What did not run is in `result.not_run`, each with a finding."""
         self._changes_only = changes_only
         self._assumable = {}
+        self._exported = set()
         result = DeploymentResult()
-        org = self.clients.client("organizations", self._mgmt, self.region)
-        cfn = self.clients.client("cloudformation", self._mgmt, self.region)
-        view = OrgView.read(org, cfn)
+        org: Any = None
+        if self.dry_run is not None:
+            view = self.dry_run.view
+        else:
+            org = self.clients.client("organizations", self._mgmt, self.region)
+            view = OrgView.read(org, self.clients.client("cloudformation", self._mgmt, self.region))
         order = [
             r
             for method in ("scp", "rcp", "stack_set")
@@ -441,7 +455,7 @@ class Interpreter:
                     )
                     continue
                 # only the accounts directly in the OU: CfCT never descends into its child OUs
-                accounts.extend(view.accounts_by_ou.get(ou_id, []))
+                accounts.extend(view.accounts_in(ou_id))
         allowed = (view.enrolled or set()) | {view.management_id}
         named: list[str] = []
         for acct in resource.accounts:
@@ -456,7 +470,7 @@ class Interpreter:
             for account_id in ids:
                 if account_id in allowed:
                     accounts.append(account_id)
-                elif account_id not in view.account_ids:
+                elif not view.has_account(account_id):
                     self._dropped(result, resource.name, acct, f"account {acct} is not in the organization")
                 else:
                     self._dropped(
@@ -512,7 +526,6 @@ class Interpreter:
     def resolve_value(self, value: str, resource: str, result: DeploymentResult) -> str:
         """A parameter value as CfCT's CFNParamsHandler.update_params makes it: split on commas
         (each item stripped) when there is one, each item resolved when it *is* `$[keyword]`."""
-        ssm = self.clients.client("ssm", self._mgmt, self.region)
 
         def item(text: str) -> str:
             if not (text.startswith("$[") and text.endswith("]")):
@@ -525,11 +538,11 @@ class Interpreter:
                         result, "error", resource, f"{text}: CfCT raises KeyError (no parameter name)"
                     )
                     return text
-                try:
-                    return str(ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
-                except ssm.exceptions.ParameterNotFound:
+                found = self._parameter(name)
+                if found is None:
                     self._finding(result, "error", resource, f"SSM parameter {name} not found ({text})")
                     return ""
+                return found
             if keyword.startswith(("alfred_genpass_", "alfred_genaz_")):
                 count = keyword.rsplit("_", 1)[1]
                 if not count.isdigit():
@@ -547,6 +560,16 @@ class Interpreter:
         if "," in value:
             return ",".join(item(part.strip()) for part in value.split(","))
         return item(value)
+
+    def _parameter(self, name: str) -> str | None:
+        """An SSM parameter of the management account, manifest Region (None: there is none)."""
+        if self.dry_run is not None:
+            return f"<{name}>" if name in self._exported else self.dry_run.parameters.get(name)
+        ssm = self.clients.client("ssm", self._mgmt, self.region)
+        try:
+            return str(ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
+        except ssm.exceptions.ParameterNotFound:
+            return None
 
     def _parameters(self, resource: ManifestResource, result: DeploymentResult) -> dict[str, str] | None:
         pairs: list[tuple[str, str]] = []
@@ -610,24 +633,10 @@ class Interpreter:
                 f" {exc}",
             )
             return
-        existing = {
-            p["Name"]: p["Id"]
-            for page in org.get_paginator("list_policies").paginate(Filter=policy_type)
-            for p in page["Policies"]
-        }
-        try:
-            if resource.name in existing:
-                policy_id = existing[resource.name]
-                org.update_policy(PolicyId=policy_id, Content=content)
-            else:
-                policy_id = org.create_policy(
-                    Name=resource.name,
-                    Description=resource.description or resource.name,
-                    Type=policy_type,
-                    Content=content,
-                )["Policy"]["PolicySummary"]["Id"]
-        except org.exceptions.ClientError as exc:
-            self._finding(result, "error", resource.name, f"{policy_type} refused: {exc}")
+        policy_id = (
+            "" if self.dry_run is not None else self._put_policy(resource, policy_type, content, org, result)
+        )
+        if policy_id is None:
             return
         targets: list[str] = []
         for ou in resource.organizational_units:
@@ -640,6 +649,9 @@ class Interpreter:
                     f"organizational unit {ou!r} not found: CfCT's get_final_ou_list ignores it, the policy"
                     " is attached nowhere there",
                 )
+                continue
+            if self.dry_run is not None:
+                targets.append(ou_id)
                 continue
             attached = {
                 t["TargetId"]
@@ -660,6 +672,31 @@ class Interpreter:
                 result, "warning", resource.name, "accounts are ignored for policies (CfCT attaches to OUs)"
             )
         result.policies[resource.name] = PolicyResult(resource.name, policy_type, policy_id, targets)
+
+    def _put_policy(
+        self, resource: ManifestResource, policy_type: str, content: str, org: Any, result: DeploymentResult
+    ) -> str | None:
+        """Create the policy or update its content; its ID, or None when Organizations refuses."""
+        existing = {
+            p["Name"]: p["Id"]
+            for page in org.get_paginator("list_policies").paginate(Filter=policy_type)
+            for p in page["Policies"]
+        }
+        try:
+            if resource.name in existing:
+                org.update_policy(PolicyId=existing[resource.name], Content=content)
+                return str(existing[resource.name])
+            return str(
+                org.create_policy(
+                    Name=resource.name,
+                    Description=resource.description or resource.name,
+                    Type=policy_type,
+                    Content=content,
+                )["Policy"]["PolicySummary"]["Id"]
+            )
+        except org.exceptions.ClientError as exc:
+            self._finding(result, "error", resource.name, f"{policy_type} refused: {exc}")
+            return None
 
     # ---- stack sets ----------------------------------------------------------------------------
     def _unsupported_types(self, template_text: str) -> list[str]:
@@ -712,6 +749,12 @@ class Interpreter:
         parameters = self._parameters(resource, result)
         if template is None or parameters is None:
             return False
+        if self.dry_run is not None:  # every instance as CfCT would create it; nothing is written
+            outcome = StackSetResult(resource.name, name, accounts, regions, parameters)
+            outcome.deployed = [(a, r) for a in accounts for r in regions]
+            result.stack_sets[resource.name] = outcome
+            self._exported.update(param for param, _value in resource.export_outputs)
+            return True
         for dropped in self._unsupported_types(template):
             self._finding(
                 result, "warning", resource.name, f"the emulator does not model {dropped}: not created"

@@ -1,14 +1,17 @@
 """`cfct-backup plan`: what each account gets from the package, without deploying anything.
 
-- SCPs / RCPs: the manifest's policies attached to OUs, inherited down the OU tree as
-  Organizations applies them (root, then each OU from the top down to the account's own OU), plus
-  the AWS managed `FullAWSAccess` / `RCPFullAWSAccess` that Organizations attaches to every node;
-- stack instances: for each `stack_set` resource, the accounts directly in its target OUs and the
-  accounts it names, in its Regions (CfCT's resolution, as `cfct.interpreter` deploys it);
+The targets are CfCT's, decided by one model: a dry run of `cfct.interpreter.Interpreter` over the
+organization description (`DryRun`: its tree, every member enrolled in Control Tower, the SSM
+parameters `configure` would write), which writes nothing. Its findings are the plan's problems.
+
+- SCPs / RCPs: the OUs each policy is attached to, inherited down the OU tree as Organizations
+  applies them (root, then each OU from the top down to the account's own OU), plus the AWS
+  managed `FullAWSAccess` / `RCPFullAWSAccess` that Organizations attaches to every node;
+- stack instances: each stack set's accounts in its Regions, as the interpreter resolved them;
 - backup policies: the `AWS::Organizations::Policy` resources of type BACKUP_POLICY in the
-  templates the manifest deploys, evaluated with the manifest parameters (alfred helpers resolved
-  from the organization's configuration) and merged from the root down through the policy engine,
-  then turned into the plans of each governed Region; copy destinations are their copy actions.
+  templates of the stack sets that deploy somewhere, evaluated with the parameters the interpreter
+  resolved and merged from the root down through the policy engine, then turned into the plans of
+  each governed Region; copy destinations are their copy actions.
 
 Account and OU IDs: the organization's own when it has them, else stable stand-ins
 (`placeholder_ids`), so the output is the same on every run.
@@ -17,7 +20,6 @@ Account and OU IDs: the organization's own when it has them, else stable stand-i
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from cfct_backup_automation import contract
 
 from cfct_backup.backup_policy import backup_plans, effective_policy
 from cfct_backup.cfct.cfn import Evaluator, Unresolvable, load_template
-from cfct_backup.cfct.interpreter import ACCOUNT_ID, ALFRED, STACK_SET_PREFIX
+from cfct_backup.cfct.interpreter import STACK_SET_PREFIX, DeploymentResult, DryRun, Interpreter, OrgView
 from cfct_backup.cfct.manifest import Manifest, ManifestResource
 from cfct_backup.nested_ous import nested_accounts, nested_message
 from cfct_backup.organization import Account, Organization, OrganizationIds, config_parameters
@@ -92,70 +94,22 @@ class Planner:
         self.ssm.setdefault(contract.SSM_LAMBDA_VERSION.name, "1")
         self.management_id = ids.accounts.get(org.management.name, org.management.id or "")
 
-    # ---- targets -------------------------------------------------------------------------------
     def members(self) -> list[Account]:
         return [self.org.management, *self.org.accounts]
 
     def account_id(self, account: Account) -> str:
         return self.ids.accounts.get(account.name) or account.id or ""
 
-    def ou_targets(self, resource: ManifestResource) -> set[str]:
-        """OU paths ("" = Root) a resource targets; unknown ones are problems."""
-        out: set[str] = set()
-        known = {ou.path for ou in self.org.ous}
-        for ou in resource.organizational_units:
-            if ou == "Root":
-                out.add("")
-            elif ou in known:
-                out.add(ou)
-            else:
-                self.problems.append(f"{resource.name}: organizational unit {ou!r} not in the organization")
-        return out
+    def dry_run(self) -> DeploymentResult:
+        """The pipeline as CfCT would run it on this organization; every member is enrolled."""
+        tree = self.org.tree(self.ids)
+        enrolled = frozenset(a.id for a in tree.accounts if a.id != tree.management_id)
+        source = DryRun(OrgView(tree, enrolled), self.ssm)
+        return Interpreter(self.package_dir, self.manifest, source).deploy()
 
-    def stack_set_accounts(self, resource: ManifestResource) -> list[Account]:
-        ous = self.ou_targets(resource)
-        chosen = [a for a in self.members() if a.ou in ous and (a.ou or a is not self.org.management)]
-        if "" in ous and self.org.management not in chosen:
-            chosen.append(self.org.management)
-        for ref in resource.accounts:
-            match = [
-                a
-                for a in self.members()
-                if (ACCOUNT_ID.match(ref) and self.account_id(a) == ref) or a.name == ref
-            ]
-            if not match:
-                self.problems.append(f"{resource.name}: account {ref!r} not in the organization")
-            chosen.extend(m for m in match if m not in chosen)
-        return chosen
-
-    def inherits(self, account: Account, ous: set[str]) -> bool:
-        return "" in ous or any(p in ous for p in self.org.ancestors(account.ou))
-
-    # ---- parameters and templates --------------------------------------------------------------
-    def resolve(self, resource: ManifestResource, value: str) -> str:
-        def repl(match: re.Match[str]) -> str:
-            helper = match.group(1)
-            if helper.startswith("alfred_ssm_"):
-                name = helper[len("alfred_ssm_") :]
-                if name in self.ssm:
-                    return self.ssm[name]
-                self.problems.append(f"{resource.name}: SSM parameter {name} is not known before deployment")
-                return f"<{name}>"
-            return f"<{helper}>"
-
-        return ALFRED.sub(repl, value)
-
-    def parameters(self, resource: ManifestResource) -> dict[str, str]:
-        pairs: list[tuple[str, str]] = list(resource.parameters or [])
-        if resource.parameter_file:
-            try:
-                data = json.loads((self.package_dir / resource.parameter_file).read_text(encoding="utf-8"))
-                pairs = [(str(p["ParameterKey"]), str(p["ParameterValue"])) for p in data]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                self.problems.append(f"{resource.name}: {resource.parameter_file}: {exc}")
-        return {k: self.resolve(resource, v) for k, v in pairs}
-
-    def backup_policies(self, resource: ManifestResource, regions: list[str]) -> list[BackupPolicySpec]:
+    def backup_policies(
+        self, resource: ManifestResource, regions: list[str], parameters: dict[str, str]
+    ) -> list[BackupPolicySpec]:
         try:
             template = load_template((self.package_dir / resource.resource_file).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -169,7 +123,7 @@ class Planner:
             if evaluator is None:
                 evaluator = Evaluator(
                     template,
-                    self.parameters(resource),
+                    parameters,
                     account_id=self.management_id,
                     region=regions[0],
                     stack_name=f"StackSet:{STACK_SET_PREFIX}{resource.name}",
@@ -203,24 +157,29 @@ class Planner:
 
     # ---- the plan ------------------------------------------------------------------------------
     def plan(self) -> Plan:
+        result = self.dry_run()
+        tree = self.org.tree(self.ids)
         accounts = {a.name: self.blank(a) for a in self.members()}
+        by_id = {self.account_id(a): accounts[a.name] for a in self.members()}
+        for policy in result.policies.values():
+            for account in self.members():
+                if set(policy.targets) & set(tree.chain(self.node(account))):
+                    target = accounts[account.name]
+                    (target.scps if policy.policy_type == "SERVICE_CONTROL_POLICY" else target.rcps).append(
+                        policy.name
+                    )
+        resources = {r.name: r for r in self.manifest.resources}
         backup: list[BackupPolicySpec] = []
-        for resource in self.manifest.resources:
-            if resource.deploy_method in ("scp", "rcp"):
-                ous = self.ou_targets(resource)
-                for account in self.members():
-                    if self.inherits(account, ous):
-                        target = accounts[account.name]
-                        (target.scps if resource.deploy_method == "scp" else target.rcps).append(
-                            resource.name
-                        )
-            elif resource.deploy_method == "stack_set":
-                regions = list(resource.regions) or [self.manifest.region]
-                chosen = self.stack_set_accounts(resource)
-                for account in chosen:
-                    accounts[account.name].stack_instances.extend(f"{resource.name}@{r}" for r in regions)
-                if chosen:
-                    backup.extend(self.backup_policies(resource, regions))
+        for stack_set in result.stack_sets.values():
+            for account_id, region in stack_set.deployed:
+                by_id[account_id].stack_instances.append(f"{stack_set.name}@{region}")
+            if stack_set.accounts:
+                backup.extend(
+                    self.backup_policies(resources[stack_set.name], stack_set.regions, stack_set.parameters)
+                )
+        for finding in result.findings:
+            level = "" if finding.level == "error" else f"{finding.level}: "
+            self.problems.append(f"{finding.resource}: {level}{finding.message}")
         for account in self.members():
             self.effective(accounts[account.name], account, backup)
         for account, ancestor in nested_accounts(self.org):  # inherits plans, gets no baseline
@@ -232,6 +191,10 @@ class Planner:
             a.stack_instances.sort()
         return Plan(self.org.source, list(accounts.values()), sorted(set(self.problems)))
 
+    def node(self, account: Account) -> str:
+        """The ID of the OU (or root) the account sits directly in."""
+        return self.ids.ous[account.ou] if account.ou else self.ids.root_id
+
     def blank(self, account: Account) -> AccountPlan:
         return AccountPlan(
             name=account.name,
@@ -242,7 +205,7 @@ class Planner:
         )
 
     def effective(self, target: AccountPlan, account: Account, policies: list[BackupPolicySpec]) -> None:
-        chain = [self.ids.root_id, *(self.ids.ous[p] for p in self.org.ancestors(account.ou)), target.id]
+        chain = [*self.org.tree(self.ids).chain(self.node(account)), target.id]
         levels: list[list[dict[str, Any]]] = []
         names: list[str] = []
         for node in chain:

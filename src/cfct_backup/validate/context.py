@@ -29,16 +29,20 @@ class OrgFacts:
     """What --org tells the rules: account names/IDs, OU paths, the management account, Regions."""
 
     def __init__(self, path: Path) -> None:
-        from cfct_backup.organization import load_organization  # noqa: PLC0415 - only with --org
+        from cfct_backup.organization import (  # noqa: PLC0415 - only with --org
+            load_organization,
+            placeholder_ids,
+        )
 
         org = load_organization(path)
         self.path = path
         self.org = org
+        tree = org.tree(placeholder_ids(org))  # the one organization tree (orgtree)
         self.management_name = org.management.name
         self.management_id = org.management.id
-        self.accounts = {a.name for a in (org.management, *org.accounts)}
+        self.accounts = {a.name for a in tree.accounts}
         self.ids = {a.id for a in (org.management, *org.accounts) if a.id}
-        self.ous = {ou.path for ou in org.ous}
+        self.ous = set(tree.ou_ids())
         self.bunker = org.roles.get("bunker")
         self.home_region = org.home_region
         self.dr_region = org.dr_region
