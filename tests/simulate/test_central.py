@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from cfct_backup.cli import main
-from cfct_backup.simulation.central import (
+from cfct_backup.simulation.report import render_table
+from cfct_backup.verify.policies import (
     bucket_org_scoped,
     key_users,
     mfa_guarded,
     org_scoped,
     tls_only,
 )
-from cfct_backup.simulation.report import render_table
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")

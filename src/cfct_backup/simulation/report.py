@@ -15,10 +15,11 @@ from typing import Any, Literal
 from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
 from cfct_backup.organization import Organization, OrganizationIds
-from cfct_backup.simulation.central import GROUPS, CentralCheck
 from cfct_backup.simulation.key_drill import key_drill
 from cfct_backup.simulation.recovery import render as render_restores
 from cfct_backup.simulation.recovery import restore_gaps
+from cfct_backup.verify.central import CentralCheck
+from cfct_backup.verify.render import central_json, render_central
 
 MEMBER_VAULT = "cfct-backup-vault"
 MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
@@ -138,7 +139,7 @@ class Report:
             "timeline": {k: v for k, v in self.timeline.items() if k != "accounts"},
             "findings": [asdict(f) for f in self.findings],
             "events": [asdict(e) for e in self.events],
-            "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],
+            "central": central_json(self.central),
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
             "restores": self.restores,
             "authorization": None if self.authorization is None else self.authorization.as_dict(),
@@ -690,34 +691,3 @@ def render_table(report: Report) -> str:
         f"{sum(1 for f in report.findings if f.level == 'error')} deployment error(s)"
     )
     return "\n".join(r.rstrip() for r in lines)
-
-
-GROUP_TITLES = {
-    "management": "management",
-    "log_archive": "log archive",
-    "audit": "audit",
-    "key_vault": "key vault",
-    "bunker": "bunker",
-    "members": "members (self-service)",
-}
-
-
-def render_central(checks: list[CentralCheck]) -> list[str]:
-    """One line per role account (checks passed, gaps), then each gap."""
-    if not checks:
-        return []
-    lines = ["", "central checks (role accounts, read back through their own credentials):"]
-    groups = [g for g in GROUPS if any(c.group == g for c in checks)]
-    groups += sorted({c.group for c in checks} - set(GROUPS))
-    width = max(len(GROUP_TITLES.get(g, g)) for g in groups)
-    for group in groups:
-        mine = [c for c in checks if c.group == group]
-        accounts = sorted({c.account for c in mine if c.group != "members"} or {f"{len(mine)} account(s)"})
-        passed = sum(c.ok for c in mine)
-        gaps = len(mine) - passed
-        lines.append(
-            f"  {GROUP_TITLES.get(group, group).ljust(width)}  {passed:>2} \u2713  {gaps} gap(s)  "
-            f"{', '.join(accounts)}"
-        )
-    lines.extend(f"  GAP central {c.gap}" for c in checks if not c.ok)
-    return lines
