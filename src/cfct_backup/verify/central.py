@@ -748,9 +748,17 @@ PIPELINE: dict[str, tuple[Observe, Evaluate]] = {
 
 def read_back_failed(group: str, t: Target, exc: BaseException) -> CentralCheck:
     """The one check of a group whose account cannot be read at all (e.g. its role not assumable)."""
-    return CentralCheck(
-        group, group, "", t.home_region, "read back", False, f"failed ({error_code(exc)}: {exc})"
-    )
+    accounts = {
+        "management": t.management,
+        "log_archive": t.log_archive,
+        "audit": t.audit,
+        "key_vault": t.key_vault,
+        "bunker": t.bunker,
+    }
+    account = accounts.get(group)
+    name, account_id = (account.name, account.id) if account else (group, "")
+    detail = f"failed ({error_code(exc)}: {exc})"
+    return CentralCheck(group, name, account_id, t.home_region, "read back", False, detail)
 
 
 def sort_checks(checks: Iterable[CentralCheck]) -> list[CentralCheck]:
