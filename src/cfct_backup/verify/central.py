@@ -310,7 +310,11 @@ def _evaluate_trail(c: Checks, seen: Mapping[str, Any], t: Target) -> None:
     c.add("organization trail KMS-encrypted", bool(trail.get("KmsKeyId")), "no KMS key", *seed, seen="")
     c.add(
         f"organization trail into log group {TRAIL_LOG_GROUP}",
-        str(trail.get("CloudWatchLogsLogGroupArn", "")).endswith(f":log-group:{TRAIL_LOG_GROUP}"),
+        # AWS returns the log group ARN with the log stream wildcard, `...:log-group:<name>:*`
+        # (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html)
+        str(trail.get("CloudWatchLogsLogGroupArn", ""))
+        .removesuffix(":*")
+        .endswith(f":log-group:{TRAIL_LOG_GROUP}"),
         f"log group {trail.get('CloudWatchLogsLogGroupArn') or 'none'}",
         "1.7",
         "4.9",
