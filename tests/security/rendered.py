@@ -128,6 +128,7 @@ SSM = {
     "/cfct-backup/identity-center/break-glass-group-id": "12345678-1234-1234-1234-123456789012",
     # organization.config_parameters' default: the management account decides who may audit
     "/cfct-backup/audit/principal-arns": f"arn:{P}:iam::{MANAGEMENT}:root",
+    "/cfct-backup/alert-email": "backup-alerts@example.com",
 }
 
 
@@ -385,6 +386,9 @@ def build() -> Package:
         "PolicyDocument"
     ]
     _add_roles(pkg, LOG_ARCHIVE, logs)
+    # The Audit account's read-only audit role (audit --central); its other roles stay out of scope.
+    audit = _render("audit.yaml", AUDIT, HOME)
+    _add_roles(pkg, AUDIT, {"AuditRole": audit["AuditRole"]})
     # The Identity Center permission set, provisioned as a role in the bunker.
     glass = _render("break-glass.yaml", MANAGEMENT, HOME)
     pkg.identities[sso(BUNKER, "cfct-backup-break-glass")] = [

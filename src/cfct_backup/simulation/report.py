@@ -3,6 +3,11 @@
 Everything here is read back from the emulated AWS through each account's own credentials (the
 CfCT execution role), never from what the deployment meant to create: a vault the template named
 but the emulator did not create shows up as missing. Schema of `as_dict`: docs/simulate.md.
+
+"Protected" is decided once, by the automation (cfct_backup_automation.protection, read-only
+"audit" mode): its gap codes are the account's `gap_codes` and its states (inventory.PROTECTED /
+GAP) the verdict. The simulation's own evidence (drills, event forwarding, the framework, copy
+destinations) adds free-text `gaps`; an account is PROTECTED only when both are empty.
 """
 
 from __future__ import annotations
@@ -10,7 +15,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
+
+from cfct_backup_automation import inventory, protection
+from cfct_backup_automation.config import Config
 
 from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
@@ -29,7 +37,11 @@ EVENT_RULE = "cfct-backup-forward-events"
 FRAMEWORK = "cfct_backup_controls"
 PROTECTED_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle")
 
-State = Literal["PROTECTED", "GAP", "NOT_IN_SCOPE", "ROLE"]
+# the verdict of an in-scope member is the automation's (inventory.py); accounts the automation does
+# not decide are classified here: outside the protected OUs, or the management/role accounts
+PROTECTED, GAP = inventory.PROTECTED, inventory.GAP
+NOT_IN_SCOPE, ROLE = "NOT_IN_SCOPE", "ROLE"
+State = str  # PROTECTED | GAP | NOT_IN_SCOPE | ROLE
 SCHEMA_VERSION = 1
 
 
@@ -58,7 +70,7 @@ class AccountStatus:
     ou: str
     role: str | None
     in_scope: bool
-    state: State = "NOT_IN_SCOPE"
+    state: State = NOT_IN_SCOPE
     regions: list[RegionStatus] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)  # effective backup plan names
     copy_destinations: list[str] = field(default_factory=list)  # vault ARNs
@@ -71,6 +83,9 @@ class AccountStatus:
     # "<region> <plan>/<rule> copy -> <destination>: <state>"
     scheduled_jobs: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    # the automation's decision (protection.py, audit mode): "<region|global>:<code>", as the
+    # inventory records them
+    gap_codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,7 +123,7 @@ class Report:
         """Every in-scope account PROTECTED, the role accounts without gap (member table and central
         checks), no deployment error."""
         return (
-            all(a.state == "PROTECTED" for a in self.in_scope)
+            all(a.state == PROTECTED for a in self.in_scope)
             and not any(a.gaps for a in self.accounts if a.role)
             and not self.central_gaps
             and not any(f.level == "error" for f in self.findings)
@@ -511,7 +526,10 @@ def inspect_account(
     enrolment: str | None,
     backup_policy_modelled: bool,
     drill_schedule: bool = False,
+    automation: Config | None = None,
 ) -> AccountStatus:
+    """automation: the automation's configuration (SSM + its stack's environment); None when it
+    cannot be read, which is itself a gap of every in-scope account."""
     account = org.account(name)
     account_id = ids.accounts[name]
     role = org.role_of(account)
@@ -535,11 +553,11 @@ def inspect_account(
             status.gaps.extend(gaps)
             if region_status.vault and not region_status.locked:
                 status.gaps.append(f"{region}: bunker vault is not locked")
-        status.state = "ROLE"
+        status.state = ROLE
         return status
     if not status.in_scope:
-        status.state = "ROLE" if role else "NOT_IN_SCOPE"
-        if enrolment == "PROTECTED":
+        status.state = ROLE if role else NOT_IN_SCOPE
+        if enrolment == PROTECTED:
             status.gaps.append("enrolled although it is outside the protected OUs")
         return status
     bunker_id = ids.accounts[org.roles["bunker"]]
@@ -596,10 +614,30 @@ def inspect_account(
                 status.gaps.extend(gaps)
     if enrolment is None:
         status.gaps.append("not enrolled (no inventory record)")
-    elif enrolment != "PROTECTED":
+    elif enrolment != PROTECTED:
         status.gaps.append(f"enrolment state {enrolment}")
-    status.state = "PROTECTED" if not status.gaps else "GAP"
+    if automation is None:
+        status.gaps.append("the automation's configuration cannot be read: no protection decision")
+    else:
+        status.gap_codes = decide(clients, automation, account_id, policy)
+    status.state = PROTECTED if not status.gaps and not status.gap_codes else GAP
     return status
+
+
+def decide(
+    clients: ClientFactory, cfg: Config, account_id: str, effective: dict[str, Any] | None
+) -> list[str]:
+    """The automation's own verdict on a member (protection.py, read-only "audit" mode): the labels
+    of its open gaps in every governed Region and of the account's effective backup plans."""
+    gaps: list[protection.Gap] = []
+    for region in cfg.governed_regions:
+        backup = clients.client("backup", account_id, region)
+        kms = clients.client("kms", account_id, region)
+        gaps.extend(protection.check_region(backup, kms, cfg, region, "audit").open_gaps)
+    if effective is not None:
+        plans = effective.get("plans")
+        gaps.extend(protection.policy_gaps(plans if isinstance(plans, dict) else None, cfg, account_id))
+    return [g.label for g in gaps]
 
 
 # ---- rendering -----------------------------------------------------------------------------------
@@ -684,7 +722,7 @@ def render_table(report: Report) -> str:
         from cfct_backup.simulation.authorization import render  # noqa: PLC0415
 
         lines.extend(render(report.authorization))
-    protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
+    protected = sum(1 for a in report.in_scope if a.state == PROTECTED)
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "
         f"{len(report.central_gaps)} central gap(s); "
