@@ -34,6 +34,7 @@ def test_audit_central_reads_every_role_account_through_its_audit_role(default_s
     assert audited == simulated
     assert "0 central gap(s)" in run.out
     assert run.report["schemaVersion"] == 1 and "accounts" in run.report
+    assert {"accountId", "ok", "detail", "seed", "gap"} <= set(run.report["central"][0])  # camelCase
     member_gaps = any(g for a in run.report["accounts"] for g in a["gaps"] if not g["repaired"])
     assert run.code == (1 if member_gaps else 0)
 

@@ -26,6 +26,7 @@ from cfct_backup.commands.output import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    camel_keys,
     check_writable,
     progress_printer,
     write_atomic,
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     if target is not None:
         from cfct_backup.verify.render import central_json  # noqa: PLC0415
 
-        doc["central"] = central_json(central)
+        doc["central"] = camel_keys(central_json(central))
     if args.json:
         write_atomic(args.json, (result.to_json() if target is None else json.dumps(doc, indent=2)) + "\n")
     if args.csv:
