@@ -8,6 +8,7 @@ variants cost a few calls each instead of a simulation each.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 from collections.abc import Callable
@@ -20,7 +21,8 @@ import pytest
 from cfct_backup.cli import main
 from cfct_backup.organization import load_organization
 from cfct_backup.simulation.central import inspect_central
-from cfct_backup.simulation.run import Simulation
+from cfct_backup.simulation.report import decide, effective_backup_policy
+from cfct_backup.simulation.run import Simulation, automation_config
 from cfct_backup.verify.central import (
     BREAK_GLASS_ROLE,
     BUNKER_KEY_ALIAS,
@@ -159,6 +161,8 @@ class DefaultRun:
     broken: dict[str, list[CentralCheck]] = field(default_factory=dict)  # variant -> central checks
     restored: list[CentralCheck] = field(default_factory=list)  # central checks after every restore
     audits: dict[str, Audit] = field(default_factory=dict)  # AUDITS name -> its run
+    # the automation's decision on the first in-scope member under a stricter configuration
+    decisions: dict[str, list[str]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="session")
@@ -166,6 +170,7 @@ def default_simulation(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
     broken: dict[str, list[CentralCheck]] = {}
     restored: list[CentralCheck] = []
     audits: dict[str, Audit] = {}
+    decisions: dict[str, list[str]] = {}
     tmp = tmp_path_factory.mktemp("audit-central")
 
     def inside(clients: Any, org: Any, ids: Any, _report: Any) -> None:
@@ -177,6 +182,16 @@ def default_simulation(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
             finally:
                 restore()
         restored.extend(inspect_central(clients, org, ids))
+        member = next(a for a in org.accounts if org.in_scope(a))
+        member_id, management_id = ids.accounts[member.name], ids.accounts[org.management.name]
+        cfg = automation_config(clients, management_id, org.home_region)
+        policy = effective_backup_policy(clients, management_id, org.home_region, member_id)
+        for name, stricter in {
+            "as configured": cfg,
+            "a plan the policy lacks": dataclasses.replace(cfg, expected_plans=("cfct-backup-no-such-plan",)),
+            "member Vault Lock required": dataclasses.replace(cfg, member_vault_lock_required=True),
+        }.items():
+            decisions[name] = decide(clients, stricter, member_id, policy)
         # the same checks on the deployed landing zone as on a real organization: the caller's own
         # credentials in the management account, the role accounts through cfct-backup-audit
         for name, (variant, extra) in AUDITS.items():
@@ -189,7 +204,7 @@ def default_simulation(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
 
     sim = Simulation(load_organization(ORG), ROOT, inside=inside)
     report = sim.run([])
-    return DefaultRun(sim, report, broken, restored, audits)
+    return DefaultRun(sim, report, broken, restored, audits, decisions)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from cfct_backup.simulation.key_drill import key_drill
 from cfct_backup.simulation.recovery import render as render_restores
 from cfct_backup.simulation.recovery import restore_gaps
 from cfct_backup.verify.central import CentralCheck
+from cfct_backup.verify.policies import as_list, covers, statements
 from cfct_backup.verify.render import central_json, render_central
 
 MEMBER_VAULT = "cfct-backup-vault"
@@ -172,45 +173,26 @@ def _code(exc: BaseException) -> str:
 
 
 def _denies_protected_actions(policy_text: str) -> bool:
-    try:
-        doc = json.loads(policy_text)
-    except ValueError:
-        return False
-    statements = doc.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    denied: set[str] = set()
-    for st in statements:
-        if st.get("Effect") != "Deny":
-            continue
-        actions = st.get("Action", [])
-        for action in [actions] if isinstance(actions, str) else actions:
-            for wanted in PROTECTED_ACTIONS:
-                pattern = "^" + re.escape(action).replace(r"\*", ".*") + "$"
-                if re.match(pattern, wanted, re.IGNORECASE):
-                    denied.add(wanted)
+    denied = {
+        wanted
+        for st in statements(policy_text)
+        if st.get("Effect") == "Deny"
+        for action in as_list(st.get("Action"))
+        for wanted in PROTECTED_ACTIONS
+        if covers(str(action), wanted)
+    }
     return denied == set(PROTECTED_ACTIONS)
 
 
-def _statements(policy_text: str) -> list[dict[str, Any]]:
-    try:
-        doc = json.loads(policy_text)
-    except ValueError:
-        return []
-    statements = doc.get("Statement", [])
-    return [statements] if isinstance(statements, dict) else list(statements)
-
-
 def _actions(statement: dict[str, Any]) -> list[str]:
-    actions = statement.get("Action", [])
-    return [actions] if isinstance(actions, str) else list(actions)
+    return [str(a) for a in as_list(statement.get("Action"))]
 
 
 def copy_from_limited(policy_text: str) -> bool:
     """A Deny of backup:CopyFromBackupVault under a condition (copies only to allowed targets)."""
     return any(
         st.get("Effect") == "Deny" and "backup:CopyFromBackupVault" in _actions(st) and st.get("Condition")
-        for st in _statements(policy_text)
+        for st in statements(policy_text)
     )
 
 
@@ -218,7 +200,7 @@ def copy_into_limited(policy_text: str) -> bool:
     """backup:CopyIntoBackupVault is allowed, and only under a condition (never to anyone)."""
     allows = [
         st
-        for st in _statements(policy_text)
+        for st in statements(policy_text)
         if st.get("Effect") == "Allow"
         and any(a in ("backup:CopyIntoBackupVault", "backup:*") for a in _actions(st))
     ]
