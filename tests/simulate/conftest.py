@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from cfct_backup.cli import main
+from cfct_backup.emulator import iam
 from cfct_backup.organization import load_organization
 from cfct_backup.simulation.central import inspect_central
 from cfct_backup.simulation.report import decide, effective_backup_policy
@@ -191,7 +192,8 @@ def default_simulation(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
             "a plan the policy lacks": dataclasses.replace(cfg, expected_plans=("cfct-backup-no-such-plan",)),
             "member Vault Lock required": dataclasses.replace(cfg, member_vault_lock_required=True),
         }.items():
-            decisions[name] = decide(clients, stricter, member_id, policy)
+            with iam.enforcing(False):  # read as the report reads: the oracle, not a principal
+                decisions[name] = decide(clients, stricter, member_id, policy)
         # the same checks on the deployed landing zone as on a real organization: the caller's own
         # credentials in the management account, the role accounts through cfct-backup-audit
         for name, (variant, extra) in AUDITS.items():
