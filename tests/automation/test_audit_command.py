@@ -57,6 +57,16 @@ def test_audit_names_the_missing_configuration(org: Org, capsys) -> None:
     assert "/not-configured/accounts/bunker" in err and "missing SSM parameter" in err
 
 
+def test_audit_central_names_the_parameter_it_lacks_before_sweeping(org: Org, tmp_path, capsys) -> None:
+    """The central checks need the alert address (the member sweep does not): exit 2 naming it,
+    before any account is read and without a report."""
+    out = tmp_path / "central.json"
+    assert main(["audit", "--central", "--json", str(out), "--baseline-stack-set", ""]) == 2
+    captured = capsys.readouterr()
+    assert "error: missing SSM parameter /cfct-backup/alert-email" in captured.err
+    assert "swept" not in captured.out + captured.err and not out.exists()
+
+
 # ---- the trust the audit needs, as AWS evaluates it ----------------------------------------------
 
 

@@ -130,9 +130,9 @@ SSM = {
     "/cfct-backup/artifacts/bucket": f"cfct-backup-artifacts-{MANAGEMENT}",
     "/cfct-backup/artifacts/lambda-key": "lambdas/cfct-backup.zip",
     "/cfct-backup/artifacts/lambda-version": "v1",
-    "/cfct-backup/alert-email": "",
     # organization.config_parameters' default: the management account decides who may audit
     "/cfct-backup/audit/principal-arns": f"arn:{P}:iam::{MANAGEMENT}:root",
+    "/cfct-backup/alert-email": "backup-alerts@example.com",
 }
 
 
@@ -390,6 +390,9 @@ def build() -> Package:
         "PolicyDocument"
     ]
     _add_roles(pkg, LOG_ARCHIVE, logs)
+    # The Audit account's read-only audit role (audit --central); its other roles stay out of scope.
+    audit = _render("audit.yaml", AUDIT, HOME)
+    _add_roles(pkg, AUDIT, {"AuditRole": audit["AuditRole"]})
     # The Identity Center permission set, provisioned as a role in the bunker.
     glass = _render("break-glass.yaml", MANAGEMENT, HOME)
     pkg.identities[sso(BUNKER, "cfct-backup-break-glass")] = [

@@ -7,6 +7,9 @@ variants cost a few calls each instead of a simulation each.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,18 +18,21 @@ from typing import Any
 
 import pytest
 
+from cfct_backup.cli import main
+from cfct_backup.emulator import iam
 from cfct_backup.organization import load_organization
-from cfct_backup.simulation.central import (
+from cfct_backup.simulation.central import inspect_central
+from cfct_backup.simulation.report import decide, effective_backup_policy
+from cfct_backup.simulation.run import Simulation, automation_config
+from cfct_backup.verify.central import (
     BREAK_GLASS_ROLE,
     BUNKER_KEY_ALIAS,
     CENTRAL_BUS,
     MEMBER_EVENT_RULE,
     TRAIL,
     CentralCheck,
-    inspect_central,
     log_bucket_name,
 )
-from cfct_backup.simulation.run import Simulation
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG = ROOT / "examples" / "organization.yaml"
@@ -125,17 +131,48 @@ BREAKS: dict[str, Break] = {
 
 
 @dataclass
+class Audit:
+    """One `cfct-backup audit --central` run inside the emulator: exit code, JSON report, stdout."""
+
+    code: int
+    report: dict[str, Any]
+    out: str
+
+
+def _audit_central(tmp: Path, name: str, *extra: str) -> Audit:
+    out = tmp / f"{name}.json"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["audit", "--central", "--json", str(out), "--baseline-stack-set", "", *extra])
+    return Audit(code, json.loads(out.read_text()) if out.exists() else {}, printed.getvalue())
+
+
+# audit --central runs: name -> (break applied first or None, extra arguments)
+AUDITS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "as deployed": (None, ()),
+    "log bucket without Object Lock": ("log bucket without Object Lock", ()),
+    "through the automation role": (None, ("--role-name", "cfct-backup-automation")),
+}
+
+
+@dataclass
 class DefaultRun:
     sim: Simulation
     report: Any
     broken: dict[str, list[CentralCheck]] = field(default_factory=dict)  # variant -> central checks
     restored: list[CentralCheck] = field(default_factory=list)  # central checks after every restore
+    audits: dict[str, Audit] = field(default_factory=dict)  # AUDITS name -> its run
+    # the automation's decision on the first in-scope member under a stricter configuration
+    decisions: dict[str, list[str]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="session")
-def default_simulation() -> DefaultRun:
+def default_simulation(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
     broken: dict[str, list[CentralCheck]] = {}
     restored: list[CentralCheck] = []
+    audits: dict[str, Audit] = {}
+    decisions: dict[str, list[str]] = {}
+    tmp = tmp_path_factory.mktemp("audit-central")
 
     def inside(clients: Any, org: Any, ids: Any, _report: Any) -> None:
         ctx = Context(clients, org, ids)
@@ -146,10 +183,30 @@ def default_simulation() -> DefaultRun:
             finally:
                 restore()
         restored.extend(inspect_central(clients, org, ids))
+        member = next(a for a in org.accounts if org.in_scope(a))
+        member_id, management_id = ids.accounts[member.name], ids.accounts[org.management.name]
+        cfg = automation_config(clients, management_id, org.home_region)
+        policy = effective_backup_policy(clients, management_id, org.home_region, member_id)
+        for name, stricter in {
+            "as configured": cfg,
+            "a plan the policy lacks": dataclasses.replace(cfg, expected_plans=("cfct-backup-no-such-plan",)),
+            "member Vault Lock required": dataclasses.replace(cfg, member_vault_lock_required=True),
+        }.items():
+            with iam.enforcing(False):  # read as the report reads: the oracle, not a principal
+                decisions[name] = decide(clients, stricter, member_id, policy)
+        # the same checks on the deployed landing zone as on a real organization: the caller's own
+        # credentials in the management account, the role accounts through cfct-backup-audit
+        for name, (variant, extra) in AUDITS.items():
+            restore = BREAKS[variant](ctx) if variant else None
+            try:
+                audits[name] = _audit_central(tmp, name.replace(" ", "-"), *extra)
+            finally:
+                if restore is not None:
+                    restore()
 
     sim = Simulation(load_organization(ORG), ROOT, inside=inside)
     report = sim.run([])
-    return DefaultRun(sim, report, broken, restored)
+    return DefaultRun(sim, report, broken, restored, audits, decisions)
 
 
 @pytest.fixture(scope="session")

@@ -13,16 +13,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cfct_backup_automation import inventory
 
 from cfct_backup.cli import main
-from cfct_backup.simulation.central import (
+from cfct_backup.simulation.report import render_table
+from cfct_backup.verify.policies import (
     bucket_org_scoped,
     key_users,
     mfa_guarded,
     org_scoped,
     tls_only,
 )
-from cfct_backup.simulation.report import render_table
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")
@@ -259,3 +260,22 @@ def test_policy_readers():
     }
     assert key_users(_doc(use, admin)) == {bunker}
     assert key_users(_doc(use, {**admin, "Action": "kms:*"})) == {bunker, "arn:aws:iam::444455556666:root"}
+
+
+def test_protected_is_the_automations_decision(default_simulation):
+    """The report's verdict and gap codes are protection.py's (audit mode), with the inventory's
+    states: every in-scope member of the default run has no gap code, and the same read path
+    names the gaps a stricter configuration finds."""
+    report = default_simulation.report
+    assert report.in_scope and all(
+        a.state == inventory.PROTECTED and a.gap_codes == [] for a in report.in_scope
+    )
+    decisions = default_simulation.decisions
+    assert decisions["as configured"] == []
+    assert decisions["a plan the policy lacks"] == ["global:backup-plan-missing"]
+    assert decisions["member Vault Lock required"] == [
+        "us-east-1:vault-lock-missing",
+        "us-west-2:vault-lock-missing",
+    ]
+    data = report.as_dict()
+    assert all(a["gap_codes"] == [] for a in data["accounts"] if a["in_scope"])

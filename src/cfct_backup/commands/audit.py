@@ -4,6 +4,10 @@ Runs with the caller's credentials in the management account (home Region): read
 `/cfct-backup/...` SSM configuration, assumes the read-only `cfct-backup-audit` role (member baseline;
 trusted by the principals in SSM `/cfct-backup/audit/principal-arns`) in every in-scope account and
 reports, per account and Region, what is missing and who must act. Nothing is written in AWS.
+
+`--central` also runs the central checks of the role accounts (cfct_backup.verify: organization
+trail and settings with the caller's own credentials in the management account; Log Archive, Audit,
+Key Vault and bunker through their `cfct-backup-audit` roles).
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cfct_backup.verify.central import CentralCheck
+    from cfct_backup.verify.target import Target
 
 from cfct_backup_automation import contract
 
@@ -19,6 +28,7 @@ from cfct_backup.commands.output import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    camel_keys,
     check_writable,
     progress_printer,
     write_atomic,
@@ -46,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--baseline-stack-set",
         default=contract.MEMBER_BASELINE_STACK_SET,
         help="stack set of the member baseline ('' to skip the stack instance check)",
+    )
+    parser.add_argument(
+        "--central",
+        action="store_true",
+        help="also check the role accounts (trail, Log Archive, Audit, Key Vault, bunker) through "
+        f"their {contract.AUDIT_ROLE} roles",
     )
     parser.add_argument("--concurrency", type=int, default=8, help="accounts checked in parallel (default 8)")
     parser.add_argument(
@@ -83,19 +99,28 @@ def _environ(args: argparse.Namespace) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     import boto3  # noqa: PLC0415
+    from aws_lambda_powertools.utilities.parameters import SSMProvider  # noqa: PLC0415 - import time
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-    from cfct_backup_automation.config import ConfigError, load_config  # noqa: PLC0415
+    from cfct_backup_automation.config import ConfigError, load_config, read_parameters  # noqa: PLC0415
     from cfct_backup_automation.reconcile import reconcile  # noqa: PLC0415
     from cfct_backup_automation.sessions import RETRY_CONFIG, SessionFactory  # noqa: PLC0415
 
     for out in (args.json, args.csv, args.html):
         if out is not None:
             check_writable(out)  # before the sweep, not after it
+    from cfct_backup.verify.target import Target, TargetError  # noqa: PLC0415
+
+    target: Target | None = None
     try:
         session = boto3.Session(profile_name=args.profile, region_name=args.region)
-        cfg = load_config(session.client("ssm", config=RETRY_CONFIG), _environ(args))
+        ssm = session.client("ssm", config=RETRY_CONFIG)
+        cfg = load_config(ssm, _environ(args))
         caller = session.client("sts", config=RETRY_CONFIG).get_caller_identity()["Account"]
-    except ConfigError as exc:
+        if args.central:
+            target = Target.from_parameters(
+                read_parameters(SSMProvider(boto3_client=ssm), args.config_prefix), args.config_prefix
+            )
+    except (ConfigError, TargetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (BotoCoreError, ClientError) as exc:
@@ -124,14 +149,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: the sweep could not list the organization: {exc}", file=sys.stderr)
         return EXIT_USAGE
     show(f"swept {len(result.accounts)} account(s)")
+    doc = json.loads(result.to_json())
+    central = [] if target is None else _central(session, target, args, caller, cfg.partition)
+    if target is not None:
+        from cfct_backup.verify.render import central_json  # noqa: PLC0415
+
+        doc["central"] = camel_keys(central_json(central))
     if args.json:
-        write_atomic(args.json, result.to_json() + "\n")
+        write_atomic(args.json, (result.to_json() if target is None else json.dumps(doc, indent=2)) + "\n")
     if args.csv:
         write_atomic(args.csv, result.to_csv(), what="CSV report")
     if args.html:
         from cfct_backup.report_html import render_audit  # noqa: PLC0415
 
-        write_atomic(args.html, render_audit(json.loads(result.to_json())), what="HTML report")
+        write_atomic(args.html, render_audit(doc), what="HTML report")
     summary = result.summary()
     for account in sorted(result.accounts, key=lambda a: a.account_id):
         print(f"{account.account_id} {account.account_name or '-':<24} {account.state}")
@@ -141,7 +172,41 @@ def run(args: argparse.Namespace) -> int:
         f"{summary['accountsInScope']} account(s) in scope: {summary['accountsProtected']} protected, "
         f"{summary['accountsWithGaps']} with gaps; {summary['accountsOffboarded']} recorded but out of scope"
     )
+    if target is not None:
+        from cfct_backup.verify.render import render_central  # noqa: PLC0415
+
+        for line in render_central(
+            central, f"central checks (role accounts, through {contract.AUDIT_ROLE}):"
+        ):
+            print(line)
+        print(f"{sum(not c.ok for c in central)} central gap(s)")
     for path in (args.json, args.csv, args.html):
         if path is not None:
             print(f"report written to {path}")
-    return EXIT_OK if not any(a.open_gaps for a in result.accounts) else EXIT_FINDINGS
+    gaps = any(a.open_gaps for a in result.accounts) or any(not c.ok for c in central)
+    return EXIT_FINDINGS if gaps else EXIT_OK
+
+
+CENTRAL_GROUPS = ("management", "log_archive", "audit", "key_vault", "bunker")
+"""What `--central` checks. The members' self-service check is left to the simulation: the member
+baseline's audit role reads the vaults, not CloudFormation."""
+
+
+def _central(
+    session: Any, target: Target, args: argparse.Namespace, caller: str, partition: str
+) -> list[CentralCheck]:
+    """The central checks: the management account with the caller's own credentials, each role
+    account through its read-only audit role (one AssumeRole attempt: a refusal is the gap)."""
+    from cfct_backup_automation.sessions import SessionFactory  # noqa: PLC0415
+
+    from cfct_backup.verify.central import inspect_central  # noqa: PLC0415
+
+    clients = SessionFactory(
+        session,
+        role_name=args.role_name or contract.AUDIT_ROLE,
+        partition=partition,
+        home_account=caller,
+        assume_attempts=1,
+        session_name=contract.AUDIT_ROLE,
+    )
+    return inspect_central(clients, target, CENTRAL_GROUPS)

@@ -3,6 +3,11 @@
 Everything here is read back from the emulated AWS through each account's own credentials (the
 CfCT execution role), never from what the deployment meant to create: a vault the template named
 but the emulator did not create shows up as missing. Schema of `as_dict`: docs/simulate.md.
+
+"Protected" is decided once, by the automation (cfct_backup_automation.protection, read-only
+"audit" mode): its gap codes are the account's `gap_codes` and its states (inventory.PROTECTED /
+GAP) the verdict. The simulation's own evidence (drills, event forwarding, the framework, copy
+destinations) adds free-text `gaps`; an account is PROTECTED only when both are empty.
 """
 
 from __future__ import annotations
@@ -10,18 +15,21 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from cfct_backup_automation import contract
+from cfct_backup_automation import contract, inventory, protection
+from cfct_backup_automation.config import Config
 from cfct_backup_automation.destinations import copy_destinations
 
 from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
 from cfct_backup.organization import Organization, OrganizationIds
-from cfct_backup.simulation.central import GROUPS, CentralCheck
 from cfct_backup.simulation.key_drill import key_drill
 from cfct_backup.simulation.recovery import render as render_restores
 from cfct_backup.simulation.recovery import restore_gaps
+from cfct_backup.verify.central import CentralCheck
+from cfct_backup.verify.policies import as_list, covers, statements
+from cfct_backup.verify.render import central_json, render_central
 
 MEMBER_VAULT = contract.MEMBER_VAULT
 MEMBER_KEY_ALIAS = contract.MEMBER_KEY_ALIAS
@@ -31,7 +39,12 @@ EVENT_RULE = contract.MEMBER_EVENT_RULE
 FRAMEWORK = contract.FRAMEWORK
 PROTECTED_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle")
 
-State = Literal["PROTECTED", "GAP", "NOT_IN_SCOPE", "ROLE"]
+# the verdict of an in-scope member is the automation's (inventory.py); accounts the automation does
+# not decide are classified here: outside the protected OUs, or the management/role accounts
+PROTECTED, GAP = inventory.PROTECTED, inventory.GAP
+NOT_IN_SCOPE, ROLE = "NOT_IN_SCOPE", "ROLE"
+State = str  # one of STATES
+STATES = (PROTECTED, GAP, NOT_IN_SCOPE, ROLE)
 SCHEMA_VERSION = 1
 
 
@@ -60,7 +73,7 @@ class AccountStatus:
     ou: str
     role: str | None
     in_scope: bool
-    state: State = "NOT_IN_SCOPE"
+    state: State = NOT_IN_SCOPE
     regions: list[RegionStatus] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)  # effective backup plan names
     copy_destinations: list[str] = field(default_factory=list)  # vault ARNs
@@ -73,6 +86,9 @@ class AccountStatus:
     # "<region> <plan>/<rule> copy -> <destination>: <state>"
     scheduled_jobs: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    # the automation's decision (protection.py, audit mode): "<region|global>:<code>", as the
+    # inventory records them
+    gap_codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,7 +126,7 @@ class Report:
         """Every in-scope account PROTECTED, the role accounts without gap (member table and central
         checks), no deployment error."""
         return (
-            all(a.state == "PROTECTED" for a in self.in_scope)
+            all(a.state == PROTECTED for a in self.in_scope)
             and not any(a.gaps for a in self.accounts if a.role)
             and not self.central_gaps
             and not any(f.level == "error" for f in self.findings)
@@ -141,7 +157,7 @@ class Report:
             "timeline": {k: v for k, v in self.timeline.items() if k != "accounts"},
             "findings": [asdict(f) for f in self.findings],
             "events": [asdict(e) for e in self.events],
-            "central": [{**asdict(c), "gap": None if c.ok else c.gap} for c in self.central],
+            "central": central_json(self.central),
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
             "restores": self.restores,
             "authorization": None if self.authorization is None else self.authorization.as_dict(),
@@ -159,45 +175,26 @@ def _code(exc: BaseException) -> str:
 
 
 def _denies_protected_actions(policy_text: str) -> bool:
-    try:
-        doc = json.loads(policy_text)
-    except ValueError:
-        return False
-    statements = doc.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    denied: set[str] = set()
-    for st in statements:
-        if st.get("Effect") != "Deny":
-            continue
-        actions = st.get("Action", [])
-        for action in [actions] if isinstance(actions, str) else actions:
-            for wanted in PROTECTED_ACTIONS:
-                pattern = "^" + re.escape(action).replace(r"\*", ".*") + "$"
-                if re.match(pattern, wanted, re.IGNORECASE):
-                    denied.add(wanted)
+    denied = {
+        wanted
+        for st in statements(policy_text)
+        if st.get("Effect") == "Deny"
+        for action in as_list(st.get("Action"))
+        for wanted in PROTECTED_ACTIONS
+        if covers(str(action), wanted)
+    }
     return denied == set(PROTECTED_ACTIONS)
 
 
-def _statements(policy_text: str) -> list[dict[str, Any]]:
-    try:
-        doc = json.loads(policy_text)
-    except ValueError:
-        return []
-    statements = doc.get("Statement", [])
-    return [statements] if isinstance(statements, dict) else list(statements)
-
-
 def _actions(statement: dict[str, Any]) -> list[str]:
-    actions = statement.get("Action", [])
-    return [actions] if isinstance(actions, str) else list(actions)
+    return [str(a) for a in as_list(statement.get("Action"))]
 
 
 def copy_from_limited(policy_text: str) -> bool:
     """A Deny of backup:CopyFromBackupVault under a condition (copies only to allowed targets)."""
     return any(
         st.get("Effect") == "Deny" and "backup:CopyFromBackupVault" in _actions(st) and st.get("Condition")
-        for st in _statements(policy_text)
+        for st in statements(policy_text)
     )
 
 
@@ -205,7 +202,7 @@ def copy_into_limited(policy_text: str) -> bool:
     """backup:CopyIntoBackupVault is allowed, and only under a condition (never to anyone)."""
     allows = [
         st
-        for st in _statements(policy_text)
+        for st in statements(policy_text)
         if st.get("Effect") == "Allow"
         and any(a in ("backup:CopyIntoBackupVault", "backup:*") for a in _actions(st))
     ]
@@ -499,7 +496,10 @@ def inspect_account(
     enrolment: str | None,
     backup_policy_modelled: bool,
     drill_schedule: bool = False,
+    automation: Config | None = None,
 ) -> AccountStatus:
+    """automation: the automation's configuration (SSM + its stack's environment); None when it
+    cannot be read, which is itself a gap of every in-scope account."""
     account = org.account(name)
     account_id = ids.accounts[name]
     role = org.role_of(account)
@@ -523,11 +523,11 @@ def inspect_account(
             status.gaps.extend(gaps)
             if region_status.vault and not region_status.locked:
                 status.gaps.append(f"{region}: bunker vault is not locked")
-        status.state = "ROLE"
+        status.state = ROLE
         return status
     if not status.in_scope:
-        status.state = "ROLE" if role else "NOT_IN_SCOPE"
-        if enrolment == "PROTECTED":
+        status.state = ROLE if role else NOT_IN_SCOPE
+        if enrolment == PROTECTED:
             status.gaps.append("enrolled although it is outside the protected OUs")
         return status
     bunker_id = ids.accounts[org.roles["bunker"]]
@@ -584,10 +584,30 @@ def inspect_account(
                 status.gaps.extend(gaps)
     if enrolment is None:
         status.gaps.append("not enrolled (no inventory record)")
-    elif enrolment != "PROTECTED":
+    elif enrolment != PROTECTED:
         status.gaps.append(f"enrolment state {enrolment}")
-    status.state = "PROTECTED" if not status.gaps else "GAP"
+    if automation is None:
+        status.gaps.append("the automation's configuration cannot be read: no protection decision")
+    else:
+        status.gap_codes = decide(clients, automation, account_id, policy)
+    status.state = PROTECTED if not status.gaps and not status.gap_codes else GAP
     return status
+
+
+def decide(
+    clients: ClientFactory, cfg: Config, account_id: str, effective: dict[str, Any] | None
+) -> list[str]:
+    """The automation's own verdict on a member (protection.py, read-only "audit" mode): the labels
+    of its open gaps in every governed Region and of the account's effective backup plans."""
+    gaps: list[protection.Gap] = []
+    for region in cfg.governed_regions:
+        backup = clients.client("backup", account_id, region)
+        kms = clients.client("kms", account_id, region)
+        gaps.extend(protection.check_region(backup, kms, cfg, region, "audit").open_gaps)
+    if effective is not None:
+        plans = effective.get("plans")
+        gaps.extend(protection.policy_gaps(plans if isinstance(plans, dict) else None, cfg, account_id))
+    return [g.label for g in gaps]
 
 
 # ---- rendering -----------------------------------------------------------------------------------
@@ -676,41 +696,10 @@ def render_table(report: Report) -> str:
         from cfct_backup.simulation.authorization import render  # noqa: PLC0415
 
         lines.extend(render(report.authorization))
-    protected = sum(1 for a in report.in_scope if a.state == "PROTECTED")
+    protected = sum(1 for a in report.in_scope if a.state == PROTECTED)
     lines.append(
         f"{protected}/{len(report.in_scope)} in-scope accounts PROTECTED; "
         f"{len(report.central_gaps)} central gap(s); "
         f"{sum(1 for f in report.findings if f.level == 'error')} deployment error(s)"
     )
     return "\n".join(r.rstrip() for r in lines)
-
-
-GROUP_TITLES = {
-    "management": "management",
-    "log_archive": "log archive",
-    "audit": "audit",
-    "key_vault": "key vault",
-    "bunker": "bunker",
-    "members": "members (self-service)",
-}
-
-
-def render_central(checks: list[CentralCheck]) -> list[str]:
-    """One line per role account (checks passed, gaps), then each gap."""
-    if not checks:
-        return []
-    lines = ["", "central checks (role accounts, read back through their own credentials):"]
-    groups = [g for g in GROUPS if any(c.group == g for c in checks)]
-    groups += sorted({c.group for c in checks} - set(GROUPS))
-    width = max(len(GROUP_TITLES.get(g, g)) for g in groups)
-    for group in groups:
-        mine = [c for c in checks if c.group == group]
-        accounts = sorted({c.account for c in mine if c.group != "members"} or {f"{len(mine)} account(s)"})
-        passed = sum(c.ok for c in mine)
-        gaps = len(mine) - passed
-        lines.append(
-            f"  {GROUP_TITLES.get(group, group).ljust(width)}  {passed:>2} \u2713  {gaps} gap(s)  "
-            f"{', '.join(accounts)}"
-        )
-    lines.extend(f"  GAP central {c.gap}" for c in checks if not c.ok)
-    return lines

@@ -351,6 +351,7 @@ class Simulation:
             for account, region in ss.deployed:
                 instances.setdefault(account, []).append(f"{ss.name}@{region}")
         accounts = []
+        config = automation_config(clients, ids.accounts[org.management.name], org.home_region)
         # the scheduled drill runs in the first in-scope member (it moves the emulator clock a day on)
         drilled = next((a.name for a in org.accounts if org.in_scope(a) and not org.role_of(a)), None)
         for member in (org.management, *org.accounts):
@@ -367,6 +368,7 @@ class Simulation:
                     enrolment=None if states is None else states.get(account_id),
                     backup_policy_modelled=True,
                     drill_schedule=member.name == drilled,
+                    automation=config,
                 )
             )
         return Report(
@@ -379,6 +381,18 @@ class Simulation:
             events=outcomes,
             central=inspect_central(clients, org, ids),
         )
+
+
+def automation_config(clients: Any, management_id: str, home: str) -> Any:
+    """The reconcile function's configuration as it reads it (SSM + its stack's environment), or
+    None when it cannot be read: the protection decision of the report is the automation's."""
+    from cfct_backup_automation.config import ConfigError, load_config  # noqa: PLC0415
+
+    try:
+        env = automation.function_environment(contract.RECONCILE_FUNCTION)
+        return load_config(clients.client("ssm", management_id, home), env)
+    except ConfigError:
+        return None
 
 
 def _prerequisite(package_dir: Path) -> Path:
