@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cfct_backup.emulator import schedule
+from cfct_backup.emulator.backup import schedule
 from cfct_backup.problems import Problem
 
 DAY = 86400.0

@@ -1,6 +1,6 @@
-"""CloudFormation types of the recovery templates, through the emulated backends of :mod:`.backup_restore`.
+"""CloudFormation types of the recovery templates, through the emulated backends of :mod:`..backup.restore`.
 
-Registered like the models of :mod:`.cloudformation` (direct subclasses of its ``_Resource``), per
+Registered like the models of :mod:`.models` (direct subclasses of its ``Resource``), per
 the CloudFormation resource reference:
 
 - ``AWS::Backup::LogicallyAirGappedBackupVault`` (BackupVaultName, MinRetentionDays,
@@ -19,12 +19,12 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 
-from . import backup_restore
-from ._moto import after_import
-from .cloudformation import _json_text, _Resource, _tag_map
+from .._moto import after_import
+from ..backup import backend as backup_backend
+from .models import Resource, json_text, tag_map
 
 
-class LogicallyAirGappedVaultResource(_Resource, CloudFormationModel):
+class LogicallyAirGappedVaultResource(Resource, CloudFormationModel):
     TYPE = "AWS::Backup::LogicallyAirGappedBackupVault"
     NAME_PROPERTY = "BackupVaultName"
     ATTRIBUTES = frozenset({"BackupVaultName", "BackupVaultArn"})
@@ -39,17 +39,17 @@ class LogicallyAirGappedVaultResource(_Resource, CloudFormationModel):
         **kwargs: Any,
     ) -> LogicallyAirGappedVaultResource:
         props = cloudformation_json["Properties"]
-        backend = backup_restore.backend(account_id, region_name)
+        backend = backup_backend(account_id, region_name)
         vault = backend.create_logically_air_gapped_backup_vault(
             resource_name,
-            _tag_map(props.get("BackupVaultTags")),
+            tag_map(props.get("BackupVaultTags")),
             props.get("MinRetentionDays"),
             props.get("MaxRetentionDays"),
             props.get("EncryptionKeyArn"),
             None,
         )
         if props.get("AccessPolicy") is not None:
-            backend.put_backup_vault_access_policy(resource_name, _json_text(props["AccessPolicy"]))
+            backend.put_backup_vault_access_policy(resource_name, json_text(props["AccessPolicy"]))
         return cls(
             resource_name,
             account_id,
@@ -58,10 +58,10 @@ class LogicallyAirGappedVaultResource(_Resource, CloudFormationModel):
         )
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backup_restore.backend(account_id, region_name).delete_backup_vault(self.physical_id)
+        backup_backend(account_id, region_name).delete_backup_vault(self.physical_id)
 
 
-class RestoreTestingPlanResource(_Resource, CloudFormationModel):
+class RestoreTestingPlanResource(Resource, CloudFormationModel):
     TYPE = "AWS::Backup::RestoreTestingPlan"
     NAME_PROPERTY = "RestoreTestingPlanName"
     ATTRIBUTES = frozenset({"RestoreTestingPlanArn"})
@@ -78,7 +78,7 @@ class RestoreTestingPlanResource(_Resource, CloudFormationModel):
         props = dict(cloudformation_json["Properties"])
         props.pop("Tags", None)
         props["RestoreTestingPlanName"] = props.get("RestoreTestingPlanName") or resource_name
-        plan = backup_restore.backend(account_id, region_name).create_restore_testing_plan(props)
+        plan = backup_backend(account_id, region_name).create_restore_testing_plan(props)
         return cls(
             plan["RestoreTestingPlanName"],
             account_id,
@@ -87,10 +87,10 @@ class RestoreTestingPlanResource(_Resource, CloudFormationModel):
         )
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backup_restore.backend(account_id, region_name).delete_restore_testing_plan(self.physical_id)
+        backup_backend(account_id, region_name).delete_restore_testing_plan(self.physical_id)
 
 
-class RestoreTestingSelectionResource(_Resource, CloudFormationModel):
+class RestoreTestingSelectionResource(Resource, CloudFormationModel):
     TYPE = "AWS::Backup::RestoreTestingSelection"
     NAME_PROPERTY = "RestoreTestingSelectionName"
 
@@ -106,18 +106,16 @@ class RestoreTestingSelectionResource(_Resource, CloudFormationModel):
         props = dict(cloudformation_json["Properties"])
         plan_name = str(props.pop("RestoreTestingPlanName", ""))
         props["RestoreTestingSelectionName"] = props.get("RestoreTestingSelectionName") or resource_name
-        record = backup_restore.backend(account_id, region_name).create_restore_testing_selection(
-            plan_name, props
-        )
+        record = backup_backend(account_id, region_name).create_restore_testing_selection(plan_name, props)
         instance = cls(f"{plan_name}|{record['RestoreTestingSelectionName']}", account_id, region_name, {})
         return instance
 
     def delete(self, account_id: str, region_name: str) -> None:
         plan, _, name = self.physical_id.partition("|")
-        backup_restore.backend(account_id, region_name).delete_restore_testing_selection(plan, name)
+        backup_backend(account_id, region_name).delete_restore_testing_selection(plan, name)
 
 
-class RamResourceShareResource(_Resource, CloudFormationModel):
+class RamResourceShareResource(Resource, CloudFormationModel):
     TYPE = "AWS::RAM::ResourceShare"
     ATTRIBUTES = frozenset({"Arn"})
 
