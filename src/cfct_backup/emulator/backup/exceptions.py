@@ -1,19 +1,13 @@
-"""AWS Backup errors moto does not define."""
+"""AWS Backup errors moto does not define (botocore's backup model)."""
 
 from __future__ import annotations
 
-from moto.core.exceptions import JsonRESTError
+from .._moto import ServiceError
 
 
-class ConflictException(JsonRESTError):
+class ConflictException(ServiceError):
     code = 409
 
-    def __init__(self, msg: str):
-        super().__init__("ConflictException", msg)
 
-
-class MissingParameterValueException(JsonRESTError):
-    code = 400
-
-    def __init__(self, msg: str):
-        super().__init__("MissingParameterValueException", msg)
+class MissingParameterValueException(ServiceError):
+    pass

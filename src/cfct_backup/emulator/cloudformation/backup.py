@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 from moto.core.common_models import CloudFormationModel
 
 from ..backup import backend as backup_backend
 from ..backup.models import EmulatedBackupBackend
-from .models import Resource, ValidationError, audit_name, json_text, tag_map
+from .models import Properties, Resource, ValidationError, audit_name, json_text, tag_map
 
 
 class BackupVaultResource(Resource, CloudFormationModel):
@@ -44,15 +44,7 @@ class BackupVaultResource(Resource, CloudFormationModel):
             )
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> BackupVaultResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         backend = backup_backend(account_id, region_name)
         vault = backend.create_backup_vault(
             resource_name, tag_map(props.get("BackupVaultTags")), props.get("EncryptionKeyArn"), None
@@ -66,31 +58,23 @@ class BackupVaultResource(Resource, CloudFormationModel):
         )
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        props = cloudformation_json["Properties"]
         same_key = props.get("EncryptionKeyArn") in (
             None,
-            backup_backend(account_id, region_name)._vault(original_resource.physical_id).encryption_key_arn,
+            backup_backend(account_id, region_name)._vault(original.physical_id).encryption_key_arn,
         )
-        if new_resource_name != original_resource.physical_id or not same_key:
-            return super().update_from_cloudformation_json(
-                original_resource, new_resource_name, cloudformation_json, account_id, region_name
-            )
+        if new_name != original.physical_id or not same_key:
+            return super().update(original, new_name, props, account_id, region_name)
         backend = backup_backend(account_id, region_name)
-        vault = backend._vault(new_resource_name)
+        vault = backend._vault(new_name)
         backend.tagger.delete_all_tags_for_resource(vault.backup_vault_arn)
         backend.tag_resource(vault.backup_vault_arn, tag_map(props.get("BackupVaultTags")))
-        cls._configure(new_resource_name, props, backend)
+        cls._configure(new_name, props, backend)
         if not props.get("LockConfiguration") and vault.locked:
-            backend.delete_backup_vault_lock_configuration(new_resource_name)
-        return original_resource
+            backend.delete_backup_vault_lock_configuration(new_name)
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
         # fails as AWS does while the vault holds recovery points (DeleteBackupVault)
@@ -115,15 +99,7 @@ class BackupPlanResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"BackupPlanArn", "BackupPlanId", "VersionId"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> BackupPlanResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         backend = backup_backend(account_id, region_name)
         plan = backend.create_backup_plan(
             _api_plan(props["BackupPlan"]), tag_map(props.get("BackupPlanTags")), str(uuid.uuid4())
@@ -139,19 +115,13 @@ class BackupPlanResource(Resource, CloudFormationModel):
         }
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        props = cloudformation_json["Properties"]
         backend = backup_backend(account_id, region_name)
-        plan = backend.update_backup_plan(original_resource.physical_id, _api_plan(props["BackupPlan"]))
-        original_resource.attributes = cls._attributes(plan)
-        return original_resource
+        plan = backend.update_backup_plan(original.physical_id, _api_plan(props["BackupPlan"]))
+        original.attributes = cls._attributes(plan)
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
         # refused while selections exist; moto retries deletions in dependency passes
@@ -163,15 +133,7 @@ class BackupSelectionResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"BackupPlanId", "SelectionId", "Id"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> BackupSelectionResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         backend = backup_backend(account_id, region_name)
         selection = backend.create_backup_selection(props["BackupPlanId"], props["BackupSelection"], None)
         return cls(
@@ -210,15 +172,7 @@ class FrameworkResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"FrameworkArn", "CreationTime", "DeploymentStatus", "FrameworkStatus"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> FrameworkResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         name = props.get("FrameworkName") or audit_name(resource_name)
         framework = backup_backend(account_id, region_name).create_framework(
             name,
@@ -240,24 +194,16 @@ class FrameworkResource(Resource, CloudFormationModel):
         }
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        props = cloudformation_json["Properties"]
-        name = original_resource.attributes["FrameworkName"]
+        name = original.attributes["FrameworkName"]
         if props.get("FrameworkName") not in (None, name):
-            return super().update_from_cloudformation_json(
-                original_resource, new_resource_name, cloudformation_json, account_id, region_name
-            )
+            return super().update(original, new_name, props, account_id, region_name)
         backup_backend(account_id, region_name).update_framework(
             name, props.get("FrameworkDescription"), _api_controls(props.get("FrameworkControls"))
         )
-        return original_resource
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
         backup_backend(account_id, region_name).delete_framework(self.attributes["FrameworkName"])
@@ -269,15 +215,7 @@ class ReportPlanResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"ReportPlanArn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> ReportPlanResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         name = props.get("ReportPlanName") or audit_name(resource_name)
         plan = backup_backend(account_id, region_name).create_report_plan(
             name,
@@ -291,27 +229,19 @@ class ReportPlanResource(Resource, CloudFormationModel):
         return resource
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        props = cloudformation_json["Properties"]
-        name = original_resource.report_plan_name
+        name = original.report_plan_name
         if props.get("ReportPlanName") not in (None, name):
-            return super().update_from_cloudformation_json(
-                original_resource, new_resource_name, cloudformation_json, account_id, region_name
-            )
+            return super().update(original, new_name, props, account_id, region_name)
         backup_backend(account_id, region_name).update_report_plan(
             name,
             props.get("ReportPlanDescription"),
             props.get("ReportDeliveryChannel"),
             props.get("ReportSetting"),
         )
-        return original_resource
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
         backup_backend(account_id, region_name).delete_report_plan(self.report_plan_name)

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Self
 
 from moto.core.common_models import CloudFormationModel
 
-from .models import Resource, ValidationError, json_text
-
-
-def _kms(account_id: str, region_name: str) -> Any:
-    from moto.kms.models import kms_backends  # noqa: PLC0415
-
-    return kms_backends[account_id][region_name]
+from .models import Properties, Resource, ValidationError, json_text, moto_backend
 
 
 class KmsKeyResource(Resource, CloudFormationModel):
@@ -24,16 +18,8 @@ class KmsKeyResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"Arn", "KeyId"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> KmsKeyResource:
-        props = cloudformation_json["Properties"]
-        kms = _kms(account_id, region_name)
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        kms = moto_backend("kms", account_id, region_name)
         key = kms.create_key(
             policy=json_text(props["KeyPolicy"]) if props.get("KeyPolicy") is not None else None,
             key_usage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
@@ -55,27 +41,23 @@ class KmsKeyResource(Resource, CloudFormationModel):
     pending_window: int = 30
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        props = cloudformation_json["Properties"]
-        kms = _kms(account_id, region_name)
-        key = kms.keys[original_resource.physical_id]
+        kms = moto_backend("kms", account_id, region_name)
+        key = kms.keys[original.physical_id]
         if props.get("KeyPolicy") is not None:
             kms.put_key_policy(key.id, json_text(props["KeyPolicy"]))
         key.description = props.get("Description", key.description)
         key.key_rotation_status = str(props.get("EnableKeyRotation", False)).lower() == "true"
         key.enabled = str(props.get("Enabled", True)).lower() == "true"
-        return original_resource
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
         # CloudFormation schedules deletion (PendingWindowInDays, 7-30, default 30)
-        _kms(account_id, region_name).schedule_key_deletion(self.physical_id, self.pending_window)
+        moto_backend("kms", account_id, region_name).schedule_key_deletion(
+            self.physical_id, self.pending_window
+        )
 
 
 class KmsReplicaKeyResource(Resource, CloudFormationModel):
@@ -85,15 +67,7 @@ class KmsReplicaKeyResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"Arn", "KeyId"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> KmsReplicaKeyResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         primary_arn = str(props["PrimaryKeyArn"])
         match = re.match(r"^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):key/(mrk-[0-9a-f-]+)$", primary_arn)
         if match is None:
@@ -103,11 +77,11 @@ class KmsReplicaKeyResource(Resource, CloudFormationModel):
             raise ValidationError(
                 message="A replica key must be in the primary key's account and in another Region"
             )
-        primary = _kms(account_id, primary_region)
+        primary = moto_backend("kms", account_id, primary_region)
         if key_id not in primary.keys:
             raise ValidationError(f"Primary key {primary_arn} not found")
         replica = primary.replicate_key(key_id, region_name)
-        replica_backend = _kms(account_id, region_name)
+        replica_backend = moto_backend("kms", account_id, region_name)
         replica_backend.put_key_policy(replica.id, json_text(props["KeyPolicy"]))
         if props.get("Description") is not None:
             replica.description = props["Description"]
@@ -119,4 +93,6 @@ class KmsReplicaKeyResource(Resource, CloudFormationModel):
     pending_window: int = 30
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _kms(account_id, region_name).schedule_key_deletion(self.physical_id, self.pending_window)
+        moto_backend("kms", account_id, region_name).schedule_key_deletion(
+            self.physical_id, self.pending_window
+        )

@@ -6,6 +6,7 @@ import functools
 import importlib
 import json
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any, ClassVar, TypeVar
@@ -29,6 +30,17 @@ class ValidationError(ServiceException):
 
     def __init__(self, message: str):
         super().__init__(message)
+
+
+# A resource's ``Properties`` as the template gives them (JSON, intrinsics resolved by moto).
+Properties = Any
+
+
+def moto_backend(service: str, account_id: str, region: str) -> Any:
+    """moto's backend of ``service`` in an account and Region (``"aws"`` for a global service),
+    imported on first use: moto's service modules are heavy."""
+    models = importlib.import_module(f"moto.{service}.models")
+    return getattr(models, f"{service}_backends")[account_id][region]
 
 
 def _unsupported_attribute() -> Exception:
@@ -94,10 +106,14 @@ class Resource:
     TYPE: ClassVar[str] = ""
     NAME_PROPERTY: ClassVar[str] = ""
     ATTRIBUTES: ClassVar[frozenset[str]] = frozenset()
+    # an update applies the new properties to the same resource (else: replacement)
+    UPDATE_IN_PLACE: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name, operation in (
+            ("create", "CREATE"),
+            ("update", "UPDATE"),
             ("create_from_cloudformation_json", "CREATE"),
             ("update_from_cloudformation_json", "UPDATE"),
         ):
@@ -138,6 +154,23 @@ class Resource:
         return True
 
     @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        """moto's entry point: :meth:`create` with the resource's properties."""
+        return cls.create(resource_name, cloudformation_json["Properties"], account_id, region_name)
+
+    @classmethod
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Any:
+        """Create the emulated resource; each model implements it."""
+        raise NotImplementedError(cls.TYPE)
+
+    @classmethod
     def update_from_cloudformation_json(
         cls,
         original_resource: Any,
@@ -146,11 +179,20 @@ class Resource:
         account_id: str,
         region_name: str,
     ) -> Any:
-        """Replacement by default: delete the old resource, create the new one."""
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(  # type: ignore[attr-defined]
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
+        """moto's entry point: :meth:`update` with the resource's new properties."""
+        props = cloudformation_json["Properties"]
+        return cls.update(original_resource, new_resource_name, props, account_id, region_name)
+
+    @classmethod
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
+    ) -> Any:
+        """In place when ``UPDATE_IN_PLACE`` (create again over the same physical ID), else
+        replacement: delete the old resource, create the new one."""
+        if cls.UPDATE_IN_PLACE:
+            return cls.create(original.physical_id, props, account_id, region_name)
+        original.delete(account_id, region_name)
+        return cls.create(new_name, props, account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
         """Delete the emulated resource behind this model."""
@@ -166,25 +208,24 @@ class RecordedOnly(Resource):
     """Types with no emulated API: recorded with a physical ID and attributes, nothing else."""
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        name = cloudformation_json["Properties"].get(cls.NAME_PROPERTY) if cls.NAME_PROPERTY else None
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Any:
+        name = props.get(cls.NAME_PROPERTY) if cls.NAME_PROPERTY else None
         physical = str(name or cls.physical_id_for(resource_name, account_id, region_name))
         resource = cls(physical, account_id, region_name, {"Arn": physical, "Id": physical})
-        resource.properties = dict(cloudformation_json["Properties"])
+        resource.properties = dict(props)
         return resource
 
     properties: dict[str, Any] = {}  # noqa: RUF012 - set per instance
 
+    # the physical ID when NAME_PROPERTY is not given: {name} (logical ID), {account}, {region} and
+    # {random} (hex; ``{random:.13}`` keeps 13 characters)
+    PHYSICAL_ID: ClassVar[str] = "{name}"
+
     @classmethod
     def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
-        return resource_name
+        return cls.PHYSICAL_ID.format(
+            name=resource_name, account=account_id, region=region_name, random=uuid.uuid4().hex
+        )
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:

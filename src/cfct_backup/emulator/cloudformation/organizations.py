@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from moto.core.common_models import CloudFormationModel
 
-from .models import Resource, json_text
-
-
-def _organizations(account_id: str) -> Any:
-    from moto.organizations.models import organizations_backends  # noqa: PLC0415 - heavy only when used
-
-    return organizations_backends[account_id]["aws"]
+from .models import Properties, Resource, json_text, moto_backend
 
 
 class OrganizationsPolicyResource(Resource, CloudFormationModel):
@@ -23,16 +17,8 @@ class OrganizationsPolicyResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"Id", "Arn", "AwsManaged"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> OrganizationsPolicyResource:
-        props = cloudformation_json["Properties"]
-        org = _organizations(account_id)
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        org = moto_backend("organizations", account_id, "aws")
         summary = org.create_policy(
             Name=props.get("Name") or resource_name,
             Description=props.get("Description", ""),
@@ -50,21 +36,13 @@ class OrganizationsPolicyResource(Resource, CloudFormationModel):
         )
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        props = cloudformation_json["Properties"]
-        org = _organizations(account_id)
-        policy_id = original_resource.physical_id
+        org = moto_backend("organizations", account_id, "aws")
+        policy_id = original.physical_id
         if org.get_policy_by_id(policy_id).type != props["Type"]:
-            return super().update_from_cloudformation_json(
-                original_resource, new_resource_name, cloudformation_json, account_id, region_name
-            )
+            return super().update(original, new_name, props, account_id, region_name)
         org.update_policy(
             PolicyId=policy_id,
             Name=props.get("Name") or org.get_policy_by_id(policy_id).name,
@@ -78,10 +56,10 @@ class OrganizationsPolicyResource(Resource, CloudFormationModel):
         for target in props.get("TargetIds") or []:
             if target not in current:
                 org.attach_policy(PolicyId=policy_id, TargetId=target)
-        return original_resource
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
-        org = _organizations(account_id)
+        org = moto_backend("organizations", account_id, "aws")
         for target in org.list_targets_for_policy(PolicyId=self.physical_id)["Targets"]:
             org.detach_policy(PolicyId=self.physical_id, TargetId=target["TargetId"])
         org.delete_policy(PolicyId=self.physical_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from moto.core.common_models import CloudFormationModel
 
 from .models import RecordedOnly
@@ -28,16 +26,9 @@ class ConfigRuleResource(RecordedOnly, CloudFormationModel):
     NAME_PROPERTY = "ConfigRuleName"
 
 
-def _arn(service: str, region: str, account: str, resource: str) -> str:
-    return f"arn:aws:{service}:{region}:{account}:{resource}"
-
-
 class SsoPermissionSetResource(RecordedOnly, CloudFormationModel):
     TYPE = "AWS::SSO::PermissionSet"
-
-    @classmethod
-    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
-        return f"arn:aws:sso:::permissionSet/ssoins-emulator/ps-{uuid.uuid4().hex[:16]}"
+    PHYSICAL_ID = "arn:aws:sso:::permissionSet/ssoins-emulator/ps-{random:.16}"
 
 
 class SsoAssignmentResource(RecordedOnly, CloudFormationModel):
@@ -46,18 +37,12 @@ class SsoAssignmentResource(RecordedOnly, CloudFormationModel):
 
 class ServiceCatalogPortfolioResource(RecordedOnly, CloudFormationModel):
     TYPE = "AWS::ServiceCatalog::Portfolio"
-
-    @classmethod
-    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
-        return f"port-{uuid.uuid4().hex[:13]}"
+    PHYSICAL_ID = "port-{random:.13}"
 
 
 class ServiceCatalogProductResource(RecordedOnly, CloudFormationModel):
     TYPE = "AWS::ServiceCatalog::CloudFormationProduct"
-
-    @classmethod
-    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
-        return f"prod-{uuid.uuid4().hex[:13]}"
+    PHYSICAL_ID = "prod-{random:.13}"
 
 
 class ServiceCatalogPrincipalAssociationResource(RecordedOnly, CloudFormationModel):
@@ -79,7 +64,4 @@ class CodeBuildProjectResource(RecordedOnly, CloudFormationModel):
 
 class CodeBuildReportGroupResource(RecordedOnly, CloudFormationModel):
     TYPE = "AWS::CodeBuild::ReportGroup"
-
-    @classmethod
-    def physical_id_for(cls, resource_name: str, account_id: str, region_name: str) -> str:
-        return _arn("codebuild", region_name, account_id, f"report-group/{resource_name}")
+    PHYSICAL_ID = "arn:aws:codebuild:{region}:{account}:report-group/{name}"

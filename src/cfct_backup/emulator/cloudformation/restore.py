@@ -14,14 +14,13 @@ the CloudFormation resource reference:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Self
 
 from moto.core.common_models import CloudFormationModel
 
 from .._moto import after_import
 from ..backup import backend as backup_backend
-from .models import Resource, json_text, tag_map
+from .models import Properties, Resource, json_text, moto_backend, tag_map
 
 
 class LogicallyAirGappedVaultResource(Resource, CloudFormationModel):
@@ -30,15 +29,7 @@ class LogicallyAirGappedVaultResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"BackupVaultName", "BackupVaultArn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> LogicallyAirGappedVaultResource:
-        props = cloudformation_json["Properties"]
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
         backend = backup_backend(account_id, region_name)
         vault = backend.create_logically_air_gapped_backup_vault(
             resource_name,
@@ -67,15 +58,8 @@ class RestoreTestingPlanResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"RestoreTestingPlanArn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> RestoreTestingPlanResource:
-        props = dict(cloudformation_json["Properties"])
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        props = dict(props)
         props.pop("Tags", None)
         props["RestoreTestingPlanName"] = props.get("RestoreTestingPlanName") or resource_name
         plan = backup_backend(account_id, region_name).create_restore_testing_plan(props)
@@ -95,15 +79,8 @@ class RestoreTestingSelectionResource(Resource, CloudFormationModel):
     NAME_PROPERTY = "RestoreTestingSelectionName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> RestoreTestingSelectionResource:
-        props = dict(cloudformation_json["Properties"])
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        props = dict(props)
         plan_name = str(props.pop("RestoreTestingPlanName", ""))
         props["RestoreTestingSelectionName"] = props.get("RestoreTestingSelectionName") or resource_name
         record = backup_backend(account_id, region_name).create_restore_testing_selection(plan_name, props)
@@ -120,18 +97,8 @@ class RamResourceShareResource(Resource, CloudFormationModel):
     ATTRIBUTES = frozenset({"Arn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> RamResourceShareResource:
-        from moto.ram.models import ram_backends  # noqa: PLC0415
-
-        props: Mapping[str, Any] = cloudformation_json["Properties"]
-        response = ram_backends[account_id][region_name].create_resource_share(
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        response = moto_backend("ram", account_id, region_name).create_resource_share(
             name=props.get("Name") or resource_name,
             principals=[str(p) for p in props.get("Principals") or []],
             resourceArns=[str(a) for a in props.get("ResourceArns") or []],
@@ -141,9 +108,7 @@ class RamResourceShareResource(Resource, CloudFormationModel):
         return cls(arn, account_id, region_name, {"Arn": arn})
 
     def delete(self, account_id: str, region_name: str) -> None:
-        from moto.ram.models import ram_backends  # noqa: PLC0415
-
-        for share in ram_backends[account_id][region_name].resource_shares:
+        for share in moto_backend("ram", account_id, region_name).resource_shares:
             if share.arn == self.physical_id:
                 share.delete()
 

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from moto.core.exceptions import JsonRESTError
+from .._moto import ServiceError
 
 
-class MalformedPolicyDocumentException(JsonRESTError):
-    code = 400
-
-    def __init__(self, message: str):
-        super().__init__("MalformedPolicyDocumentException", message)
+class MalformedPolicyDocumentException(ServiceError):
+    pass
 
 
-class EffectivePolicyNotFoundException(JsonRESTError):
-    code = 400
-
-    def __init__(self) -> None:
-        super().__init__(
-            "EffectivePolicyNotFoundException",
-            "We can't find an effective policy of the specified type for the specified target.",
-        )
+class EffectivePolicyNotFoundException(ServiceError):
+    MESSAGE = "We can't find an effective policy of the specified type for the specified target."
 
 
-class AccessDeniedException(JsonRESTError):
-    code = 400
-
-    def __init__(self, message: str):
-        super().__init__("AccessDeniedException", message)
+class AccessDeniedException(ServiceError):
+    pass
 
 
-class EffectivePolicyAccessDenied(JsonRESTError):
-    code = 400
-
-    def __init__(self) -> None:
-        super().__init__(
-            "AccessDeniedException",
-            "You can only call this operation from the management account or a delegated administrator.",
-        )
+class EffectivePolicyAccessDenied(ServiceError):
+    ERROR = "AccessDeniedException"
+    MESSAGE = "You can only call this operation from the management account or a delegated administrator."
