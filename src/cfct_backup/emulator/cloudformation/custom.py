@@ -9,7 +9,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import custom_resources
-from .models import Resource, ValidationError
+from .models import Properties, Resource, ValidationError
 
 
 class CustomResource(Resource, CloudFormationModel):
@@ -81,29 +81,22 @@ class CustomResource(Resource, CloudFormationModel):
         return resource
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
+    def update(
+        cls, original: Any, new_name: str, props: Properties, account_id: str, region_name: str
     ) -> Any:
-        old = dict(original_resource.properties)
-        original_resource.properties = dict(cloudformation_json["Properties"])
-        response = cls._send(
-            "Update", original_resource, physical_id=original_resource.physical_id, old_properties=old
-        )
-        new_physical = str(response.get("PhysicalResourceId") or original_resource.physical_id)
-        if new_physical != original_resource.physical_id:
+        old = dict(original.properties)
+        original.properties = dict(props)
+        response = cls._send("Update", original, physical_id=original.physical_id, old_properties=old)
+        new_physical = str(response.get("PhysicalResourceId") or original.physical_id)
+        if new_physical != original.physical_id:
             # A new physical ID means replacement: CloudFormation then deletes the old resource.
             previous = cls("", account_id, region_name, {})
-            previous.__dict__.update(original_resource.__dict__)
+            previous.__dict__.update(original.__dict__)
             previous.properties = old
             cls._send("Delete", previous, physical_id=previous.physical_id)
-        original_resource.physical_id = new_physical
-        original_resource.attributes = dict(response.get("Data") or {})
-        return original_resource
+        original.physical_id = new_physical
+        original.attributes = dict(response.get("Data") or {})
+        return original
 
     def delete(self, account_id: str, region_name: str) -> None:
         self._send("Delete", self, physical_id=self.physical_id)

@@ -6,62 +6,31 @@ from moto.core.common_models import CloudFormationModel
 
 from .models import RecordedOnly
 
-
-class LambdaEventInvokeConfigResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::Lambda::EventInvokeConfig"
-
-
-class ConfigOrganizationConformancePackResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::Config::OrganizationConformancePack"
-    NAME_PROPERTY = "OrganizationConformancePackName"
-
-
-class ConfigConformancePackResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::Config::ConformancePack"
-    NAME_PROPERTY = "ConformancePackName"
-
-
-class ConfigRuleResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::Config::ConfigRule"
-    NAME_PROPERTY = "ConfigRuleName"
-
-
-class SsoPermissionSetResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::SSO::PermissionSet"
-    PHYSICAL_ID = "arn:aws:sso:::permissionSet/ssoins-emulator/ps-{random:.16}"
+# type, the property that names it (else a generated ID), the generated physical ID
+# (RecordedOnly.PHYSICAL_ID: {name}, {account}, {region}, {random})
+RECORDED_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("AWS::Lambda::EventInvokeConfig", "", "{name}"),
+    ("AWS::Config::OrganizationConformancePack", "OrganizationConformancePackName", "{name}"),
+    ("AWS::Config::ConformancePack", "ConformancePackName", "{name}"),
+    ("AWS::Config::ConfigRule", "ConfigRuleName", "{name}"),
+    ("AWS::SSO::PermissionSet", "", "arn:aws:sso:::permissionSet/ssoins-emulator/ps-{random:.16}"),
+    ("AWS::SSO::Assignment", "", "{name}"),
+    ("AWS::ServiceCatalog::Portfolio", "", "port-{random:.13}"),
+    ("AWS::ServiceCatalog::CloudFormationProduct", "", "prod-{random:.13}"),
+    ("AWS::ServiceCatalog::PortfolioPrincipalAssociation", "", "{name}"),
+    ("AWS::ServiceCatalog::PortfolioProductAssociation", "", "{name}"),
+    ("AWS::ServiceCatalog::LaunchRoleConstraint", "", "{name}"),
+    ("AWS::CodeBuild::Project", "Name", "{name}"),
+    ("AWS::CodeBuild::ReportGroup", "", "arn:aws:codebuild:{region}:{account}:report-group/{name}"),
+)
 
 
-class SsoAssignmentResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::SSO::Assignment"
+def _model(resource_type: str, name_property: str, physical_id: str) -> type[RecordedOnly]:
+    """One model class per type (moto finds models as subclasses of CloudFormationModel)."""
+    _, service, kind = resource_type.split("::")
+    attributes = {"TYPE": resource_type, "NAME_PROPERTY": name_property, "PHYSICAL_ID": physical_id}
+    return type(f"{service}{kind}Resource", (RecordedOnly, CloudFormationModel), attributes)
 
 
-class ServiceCatalogPortfolioResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::ServiceCatalog::Portfolio"
-    PHYSICAL_ID = "port-{random:.13}"
-
-
-class ServiceCatalogProductResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::ServiceCatalog::CloudFormationProduct"
-    PHYSICAL_ID = "prod-{random:.13}"
-
-
-class ServiceCatalogPrincipalAssociationResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::ServiceCatalog::PortfolioPrincipalAssociation"
-
-
-class ServiceCatalogProductAssociationResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::ServiceCatalog::PortfolioProductAssociation"
-
-
-class ServiceCatalogLaunchRoleConstraintResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::ServiceCatalog::LaunchRoleConstraint"
-
-
-class CodeBuildProjectResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::CodeBuild::Project"
-    NAME_PROPERTY = "Name"
-
-
-class CodeBuildReportGroupResource(RecordedOnly, CloudFormationModel):
-    TYPE = "AWS::CodeBuild::ReportGroup"
-    PHYSICAL_ID = "arn:aws:codebuild:{region}:{account}:report-group/{name}"
+# kept referenced: a class's __subclasses__() holds its subclasses weakly
+MODELS = tuple(_model(*row) for row in RECORDED_TYPES)
