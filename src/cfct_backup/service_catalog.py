@@ -66,7 +66,7 @@ class ProductReference:
 def load_file(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The default loader: `cfct.cfn.load_template` on the file."""
     try:
-        return load_template(path.read_text(encoding="utf-8")), None
+        return load_template(path.read_text(encoding="utf-8"), str(path)), None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return None, str(exc)
 

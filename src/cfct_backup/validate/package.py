@@ -10,6 +10,7 @@ from typing import Any
 
 from cfct_backup import backup_policy_stack
 from cfct_backup.backup_policy import check_document, check_effective, merge_policies
+from cfct_backup.cfct.cfn import decode_template as _decode_uncached
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
 from cfct_backup.service_catalog import KEY_PREFIX, package_products
@@ -22,9 +23,6 @@ from cfct_backup.validate.templates import (
     custom_rules,
     is_template,
     template_parameters,
-)
-from cfct_backup.validate.templates import (
-    decode_template as _decode_uncached,
 )
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")

@@ -20,31 +20,13 @@ from typing import Any
 import yaml
 
 from cfct_backup.backup_policy.parse import as_int
+from cfct_backup.cfct.cfn import static_value as _resolve
 from cfct_backup.problems import Problem
 from cfct_backup.quotas import quota
 
 MIN_CHANGEABLE_DAYS = quota("vault_lock.min_changeable_days")  # cfct_backup.quotas
 MAX_RETENTION_DAYS = quota("vault_lock.max_retention_days")
 MIN_START_WINDOW = quota("backup_rule.min_start_window_minutes")
-
-
-def decode_template(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The template as data (intrinsic function tags understood), or an error message."""
-    from cfnlint.decode.decode import decode_str  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"cannot read: {exc}"
-    try:
-        data, matches = decode_str(text)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # pragma: no cover - decode_str catches most
-        return None, str(exc)
-    if matches:
-        return None, str(matches[0].message)
-    if not isinstance(data, dict):
-        return None, "not a CloudFormation template (no mapping at the top)"
-    return dict(data), None
 
 
 def is_template(data: Mapping[str, Any]) -> bool:
@@ -62,18 +44,6 @@ def _key_line(mapping: Mapping[str, Any], key: str) -> int | None:
         if candidate == key:
             return _line(candidate)
     return None
-
-
-def _resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
-    """A literal, or the Default of the parameter a `Ref` points to; None when unknown."""
-    if isinstance(value, Mapping) and set(value) == {"Ref"}:
-        param = parameters.get(str(value["Ref"]))
-        if isinstance(param, Mapping) and "Default" in param:
-            return param["Default"]
-        return None
-    if isinstance(value, Mapping):
-        return None
-    return value
 
 
 def custom_rules(data: Mapping[str, Any], source: str) -> list[Problem]:
