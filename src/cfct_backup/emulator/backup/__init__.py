@@ -2,7 +2,8 @@
 service.
 
 - :mod:`.models`: the extended ``BackupBackend`` (vaults, Vault Lock, jobs, plans and selections,
-  policy-managed plans, scheduled jobs, settings, Backup Audit Manager);
+  policy-managed plans, settings, Backup Audit Manager); :mod:`.scheduled`: what the plans run
+  when the emulator clock advances;
 - :mod:`.state`: what it keeps (recovery points, vaults, jobs, selections, managed plans,
   frameworks, report plans); :mod:`.rules`: the documented names, bounds and defaults, each with
   its page; :mod:`.exceptions`;
@@ -27,6 +28,7 @@ from .. import clock
 from .._moto import swap_backend_class
 from . import keys
 from .restore import RestoreBackupBackend
+from .scheduled import run_schedule
 
 __all__ = ["backend", "install"]
 
@@ -44,7 +46,7 @@ def _backends() -> Iterator[RestoreBackupBackend]:
 def run_schedules(start: float, end: float) -> None:
     """Every account and Region's scheduled backups for ``(start, end]``, in order."""
     for backend in _backends():
-        backend.run_schedule(start, end)
+        run_schedule(backend, start, end)
 
 
 def run_restore_tests(start: float, end: float) -> None:

@@ -2,7 +2,7 @@
 
 moto 5.2.5 implements backup plans (create/get/list/delete), vaults (create/describe/list/delete),
 the Vault Lock bounds, report plans (create/describe/list/delete) and tags. This module extends
-moto's ``BackupBackend`` and ``BackupResponse`` with:
+moto's ``BackupBackend`` (its responses: :mod:`.responses`) with:
 
 - vault access policy, vault notifications (Put/Get/Delete);
 - Vault Lock: every documented bound, governance mode (no ``ChangeableForDays``) and compliance
@@ -48,7 +48,6 @@ from cfct_backup.backup_policy import backup_plans
 
 from .. import clock
 from .._moto import url_module
-from . import schedule
 from .copy_policy import copy_allowed, organization_of
 from .exceptions import ConflictException
 from .keys import copy_key_failure
@@ -68,8 +67,6 @@ from .rules import (
 )
 from .state import (
     ORGS_PLAN_PREFIX,
-    RULE_DEFAULTS,
-    SCHEDULED_JOB_SECONDS,
     BackupJob,
     BackupSelection,
     BackupVault,
@@ -367,7 +364,7 @@ class EmulatedBackupBackend(_models.BackupBackend):
             failure = f"Destination backup vault {destination_backup_vault_arn} does not exist"
         elif account != self.account_id:
             failure = self._cross_account_failure(source, cast(BackupVault, destination), iam_role_arn)
-        if failure is None and destination is not None:  # the resource's own key (backup_keys.py)
+        if failure is None and destination is not None:  # the resource's own key (keys.py)
             failure = copy_key_failure(
                 source.resource_arn, self.account_id, self.region_name, account, region
             )
@@ -595,131 +592,6 @@ class EmulatedBackupBackend(_models.BackupBackend):
             raise managed_refusal(backup_plan_id)
         self.get_backup_selection(backup_plan_id, selection_id)
         del self.selections[backup_plan_id][selection_id]
-
-    # -- scheduled jobs (seed 1.4, 2.6) -----------------------------------------------------------
-
-    def run_schedule(self, start: float, end: float) -> None:
-        """Run what this account's plans scheduled in ``(start, end]`` (called by ``clock.advance``).
-
-        For each rule of each plan (policy-managed and the account's own) and each time its cron
-        fires (:func:`schedule.occurrences`, in the rule's timezone): a backup job, into the rule's
-        vault, for each resource of this account and Region a selection of the plan assigns
-        (:func:`schedule.tagged_resources`, :func:`schedule.selected`) and whose type is opted in
-        (Region settings). The job starts when the rule fires (inside ``StartWindowMinutes``), runs
-        one minute (inside ``CompletionWindowMinutes``), fails if the selection's role does not
-        exist, gets the rule's lifecycle (Vault Lock bounds applied by ``start_backup_job``); each
-        copy action then starts a copy job through :meth:`start_copy_job` (cross-account rules
-        included). A resource assigned by several selections of a plan is backed up once per rule
-        run. Not modelled: a rule whose vault the emulator does not know (no job; AWS would fail it),
-        continuous backups (every run is a snapshot job), merging overlapping rules' runs.
-        """
-        candidates: list[tuple[Any, list[Mapping[str, Any]]]] = [
-            (plan, [s.selection for s in plan.selections.values()]) for plan in self.managed_plans().values()
-        ]
-        candidates += [
-            (plan, [s.selection for s in self.selections.get(plan_id, {}).values()])
-            for plan_id, plan in self.plans.items()
-            if plan.deletion_date is None
-        ]
-        resources: list[tuple[str, dict[str, str]]] | None = None
-        for plan, selections in candidates:
-            if not selections:
-                continue
-            for rule in plan.backup_plan.get("Rules") or []:
-                try:
-                    times = schedule.occurrences(
-                        str(rule.get("ScheduleExpression") or RULE_DEFAULTS["ScheduleExpression"]),
-                        rule.get("ScheduleExpressionTimezone"),
-                        start,
-                        end,
-                    )
-                except (ValueError, KeyError):  # unsupported cron, unknown timezone
-                    continue
-                vault = self.vaults.get(str(rule.get("TargetBackupVaultName")))
-                if not times or vault is None:
-                    continue
-                if resources is None:
-                    resources = schedule.tagged_resources(self.account_id, self.region_name, self.partition)
-                assigned: dict[str, str] = {}
-                for selection in selections:
-                    for arn, tags in resources:
-                        if (
-                            arn not in assigned
-                            and self.opt_in_preference.get(resource_type_of(arn), False)
-                            and schedule.selected(selection, arn, tags)
-                        ):
-                            assigned[arn] = str(selection.get("IamRoleArn", ""))
-                for when in times:
-                    for arn, role in assigned.items():
-                        self._scheduled_job(plan, rule, cast(BackupVault, vault), arn, role, when=when)
-                if isinstance(plan, ManagedPlan):
-                    self.managed_last_execution[plan.backup_plan_id] = times[-1]
-                else:
-                    plan.last_execution_date = times[-1]
-
-    def _role_exists(self, role_arn: str) -> bool:
-        from moto.iam.models import iam_backends  # noqa: PLC0415 - heavy, only when a rule runs
-
-        per_account = dict.get(iam_backends, self.account_id)
-        iam = None if per_account is None else dict.get(per_account, self.partition)
-        return iam is not None and any(r.arn == role_arn for r in iam.roles.values())
-
-    def _scheduled_job(
-        self, plan: Any, rule: Mapping[str, Any], vault: BackupVault, arn: str, role: str, *, when: float
-    ) -> None:
-        start_window = float(rule.get("StartWindowMinutes") or RULE_DEFAULTS["StartWindowMinutes"]) * 60
-        completion_window = (
-            float(rule.get("CompletionWindowMinutes") or RULE_DEFAULTS["CompletionWindowMinutes"]) * 60
-        )
-        completed = when + min(SCHEDULED_JOB_SECONDS, completion_window)
-        created_by = {
-            "BackupPlanId": plan.backup_plan_id,
-            "BackupPlanArn": plan.backup_plan_arn,
-            "BackupPlanVersion": plan.version_id,
-            "BackupRuleId": rule.get("RuleId", ""),
-        }
-        timing = {
-            "CreatedBy": created_by,
-            "StartBy": when + start_window,
-            "ExpectedCompletionDate": when + completion_window,
-            "CompletionDate": completed,
-        }
-        if not self._role_exists(role):
-            failed = BackupJob(
-                vault,
-                arn,
-                role,
-                None,
-                f"IAM role {role} does not exist or cannot be assumed",
-                at=when,
-                schedule=timing,
-            )
-            self.jobs[failed.backup_job_id] = failed
-            return
-        job = self.start_backup_job(
-            vault.backup_vault_name,
-            arn,
-            role,
-            rule.get("Lifecycle"),
-            plan.backup_plan_id,
-            at=when,
-            schedule=timing,
-        )
-        if job.recovery_point is None:
-            return
-        for action in rule.get("CopyActions") or []:
-            try:
-                self.start_copy_job(
-                    job.recovery_point.recovery_point_arn,
-                    vault.backup_vault_name,
-                    str(action.get("DestinationBackupVaultArn", "")),
-                    role,
-                    action.get("Lifecycle"),
-                    at=completed,
-                    created_by=created_by,
-                )
-            except JsonRESTError:  # malformed destination ARN: no copy job, as AWS refuses the rule
-                continue
 
     # -- settings ---------------------------------------------------------------------------------
 
