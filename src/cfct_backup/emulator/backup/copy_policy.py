@@ -9,34 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from moto.organizations.models import organizations_backends
-
-
-def organization_of(account_id: str, partition: str) -> Any:
-    """The Organizations backend of the management account of ``account_id``'s organization, if any."""
-    backend = organizations_backends[account_id][partition]
-    if backend.org is not None:
-        return backend
-    owner = organizations_backends.master_accounts.get(account_id)
-    if owner is None:
-        return None
-    return organizations_backends[owner[0]][owner[1]]
-
-
-def _org_paths(org: Any, account_id: str) -> list[str]:
-    """aws:PrincipalOrgPaths of an account: ``o-id/r-id/ou-.../ou-.../``."""
-    account = next((a for a in org.accounts if a.id == account_id), None)
-    if account is None:
-        return []
-    chain: list[str] = []
-    parent_id = account.parent_id
-    while parent_id:
-        node = next((ou for ou in org.ou if ou.id == parent_id), None)
-        if node is None:
-            break
-        chain.append(node.id)
-        parent_id = None if node.id == org.org.root_id else node.parent_id
-    return [f"{org.org.id}/" + "".join(f"{n}/" for n in reversed(chain))]
+from ..iam.policies import org_context
 
 
 def like(value: str, pattern: str) -> bool:
@@ -84,7 +57,7 @@ def conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, list[st
     return True
 
 
-def copy_allowed(policy: str | None, source_account: str, role_arn: str, org: Any) -> bool:
+def copy_allowed(policy: str | None, source_account: str, role_arn: str, org: Any, partition: str) -> bool:
     """Whether a destination vault's access policy lets ``source_account`` copy into it.
 
     IAM evaluation for one action, ``backup:CopyIntoBackupVault``: an explicit Deny wins, else an
@@ -101,7 +74,7 @@ def copy_allowed(policy: str | None, source_account: str, role_arn: str, org: An
         return False
     context = {
         "aws:principalorgid": [org.org.id],
-        "aws:principalorgpaths": _org_paths(org, source_account),
+        "aws:principalorgpaths": org_context(source_account, partition).get("aws:PrincipalOrgPaths", []),
         "aws:principalaccount": [source_account],
         "aws:sourceaccount": [source_account],
         "aws:principalarn": [role_arn],

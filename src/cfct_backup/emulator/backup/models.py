@@ -48,7 +48,8 @@ from cfct_backup.backup_policy import backup_plans
 
 from .. import clock
 from .._moto import url_module
-from .copy_policy import copy_allowed, organization_of
+from ..iam.policies import organization
+from .copy_policy import copy_allowed
 from .exceptions import ConflictException
 from .keys import copy_key_failure
 from .reports import check_delivery
@@ -404,8 +405,8 @@ class EmulatedBackupBackend(_models.BackupBackend):
     def _cross_account_failure(
         self, source: RecoveryPoint, destination: BackupVault, role_arn: str
     ) -> str | None:
-        org = organization_of(self.account_id, self.partition)
-        if org is None or organization_of(destination.account_id, self.partition) is not org:
+        org = organization(self.account_id, self.partition)
+        if org is None or organization(destination.account_id, self.partition) is not org:
             return "Cross-account copy requires the source and destination accounts in the same organization"
         management = cast(EmulatedBackupBackend, _models.backup_backends[org.account_id][self.region_name])
         settings, _ = management.describe_global_settings()
@@ -415,7 +416,7 @@ class EmulatedBackupBackend(_models.BackupBackend):
             return (
                 "Cross-account copy is not supported for recovery points encrypted with the AWS managed key"
             )
-        if not copy_allowed(destination.access_policy, self.account_id, role_arn, org):
+        if not copy_allowed(destination.access_policy, self.account_id, role_arn, org, self.partition):
             return (
                 f"Access denied: the access policy of {destination.backup_vault_arn} does not allow "
                 f"backup:CopyIntoBackupVault from account {self.account_id}"
@@ -472,7 +473,7 @@ class EmulatedBackupBackend(_models.BackupBackend):
         a refresh hooked on each of them could miss one; a read cannot be stale. Only the first
         time a plan ID was seen (its CreationDate) and its last run are remembered.
         """
-        org = organization_of(self.account_id, self.partition)
+        org = organization(self.account_id, self.partition)
         describe = getattr(org, "describe_effective_policy", None)
         plans: dict[str, ManagedPlan] = {}
         if describe is not None:
