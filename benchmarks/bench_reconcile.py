@@ -235,14 +235,19 @@ def main() -> None:
             concurrency=concurrency,
         )
         est = max(member, orgs_t) * scale
-        verdict = "fits one 15-minute Lambda run" if est < LAMBDA_LIMIT else "needs RECONCILE_SHARDS"
+        verdict = (
+            "fits one 15-minute Lambda run (SweepEngine=lambda)"
+            if est < LAMBDA_LIMIT
+            else "needs SweepEngine=stepfunctions (benchmarks/bench_sweep.py)"
+        )
         print(
             f"  concurrency {concurrency:>2}: member calls {member:5.0f} s, Organizations {orgs_t:4.0f} s "
             f"-> {est:5.0f} s  {verdict}"
         )
     print(
-        "  shards (RECONCILE_SHARDS=n) divide the member-call time by n; the Organizations calls are\n"
-        "  few (listing + one effective policy per OU) and do not grow with the Regions."
+        "  above the limit the Step Functions engine (Distributed Map of batches) spreads the member\n"
+        "  calls over MaxConcurrency children; the Organizations calls are few (listing + one effective\n"
+        "  policy per OU) and do not grow with the Regions."
     )
 
 

@@ -1,6 +1,6 @@
 """Modelled reconcile sweep time for 1,000 and 10,000 accounts x 4 Regions, both engines.
 
-1. Measure: the Step Functions item processor (`reconcile.sweep_account`) runs on the emulated
+1. Measure: the Step Functions item processor (`reconcile.sweep_batch`) runs on the emulated
    organization for a few accounts with the member baseline in 2 Regions; every AWS call is
    counted, split into per-Region calls (backup, kms in a governed Region), other per-account
    calls and Organizations calls (the one rate-limited service, 8 calls/s: ratelimit.DEFAULT_RATES).
@@ -143,7 +143,7 @@ def main() -> None:
     rows = []
     for accounts in SIZES:
         m = model(per, accounts)
-        fits = "fits" if m["lambda"] <= LAMBDA_LIMIT else "> 900 s limit"
+        fits = "fits" if m["lambda"] <= LAMBDA_LIMIT else "> 900 s: sfn"
         sfn = "  ".join(f"{m['sfn'][c]:>8.0f} s" for c in SFN_CONCURRENCY)
         print(f"{accounts:>8}  {m['calls']:>10.1f}  {m['lambda']:>8.0f} s {fits:<13}{sfn}")
         rows.append({"accounts": accounts, **{k: v for k, v in m.items() if k != "sfn"}, "sfn": m["sfn"]})

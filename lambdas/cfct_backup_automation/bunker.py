@@ -14,10 +14,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation.config import BUNKER_VAULT_NAME
+from cfct_backup_automation import contract
+from cfct_backup_automation.contract import BUNKER_VAULT as BUNKER_VAULT_NAME
 from cfct_backup_automation.sessions import error_code
 
-SID = "CfctBackupCopyIntoFromEnrolledAccounts"
+SID = contract.BUNKER_COPY_SID
 
 
 def _policy(backup: Any) -> dict[str, Any]:

@@ -16,16 +16,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
-DEFAULT_PREFIX = "/cfct-backup"
-AUTOMATION_ROLE_NAME = "cfct-backup-automation"
-# read-only role in members and role accounts that `cfct-backup audit` assumes (docs/conventions.md)
-AUDIT_ROLE_NAME = "cfct-backup-audit"
+from cfct_backup_automation import contract
+
+DEFAULT_PREFIX = contract.SSM_PREFIX
 # how long an in-scope account may wait for its member baseline before that is a failure
 DEFAULT_BASELINE_WAIT_SECONDS = 4 * 3600
-MEMBER_VAULT_NAME = "cfct-backup-vault"
-MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
-BUNKER_VAULT_NAME = "cfct-backup-bunker"
-GRANT_NAME = "cfct-backup-bunker-copy"
 GRANT_OPERATIONS: tuple[str, ...] = (
     "Decrypt",
     "DescribeKey",
@@ -33,8 +28,6 @@ GRANT_OPERATIONS: tuple[str, ...] = (
     "GenerateDataKeyWithoutPlaintext",
     "CreateGrant",
 )
-EVENT_SOURCE = "cfct-backup"
-METRICS_NAMESPACE = "CfctBackup"
 # AWS Backup services opted in when the stack does not say otherwise (the ones the plans select
 # by the cfct-backup:tier tag).
 DEFAULT_OPT_IN_SERVICES: tuple[str, ...] = (
@@ -54,15 +47,15 @@ class ConfigError(RuntimeError):
 
 # SSM parameter (relative to the prefix) -> Config field. All are required.
 _REQUIRED_PARAMETERS: dict[str, str] = {
-    "org/id": "org_id",
-    "accounts/management": "management_account",
-    "accounts/log-archive": "log_archive_account",
-    "accounts/audit": "audit_account",
-    "accounts/bunker": "bunker_account",
-    "regions/home": "home_region",
-    "regions/dr": "dr_region",
-    "regions/governed": "governed_regions",
-    "protected-ous/ids": "protected_ou_ids",
+    contract.SSM_ORG_ID.rel: "org_id",
+    contract.SSM_MANAGEMENT_ACCOUNT.rel: "management_account",
+    contract.SSM_LOG_ARCHIVE_ACCOUNT.rel: "log_archive_account",
+    contract.SSM_AUDIT_ACCOUNT.rel: "audit_account",
+    contract.SSM_BUNKER_ACCOUNT.rel: "bunker_account",
+    contract.SSM_HOME_REGION.rel: "home_region",
+    contract.SSM_DR_REGION.rel: "dr_region",
+    contract.SSM_GOVERNED_REGIONS.rel: "governed_regions",
+    contract.SSM_PROTECTED_OU_IDS.rel: "protected_ou_ids",
 }
 _LIST_FIELDS = {"governed_regions", "protected_ou_ids"}
 
@@ -81,8 +74,8 @@ class Config:
     governed_regions: tuple[str, ...]
     protected_ou_ids: tuple[str, ...]
     partition: str = "aws"
-    inventory_table: str = "cfct-backup-inventory"
-    role_name: str = AUTOMATION_ROLE_NAME
+    inventory_table: str = contract.INVENTORY_TABLE
+    role_name: str = contract.AUTOMATION_ROLE
     opt_in_services: tuple[str, ...] = DEFAULT_OPT_IN_SERVICES
     # Backup plan names the effective backup policy of a member must contain (empty: at least one).
     expected_plans: tuple[str, ...] = ()
@@ -108,7 +101,7 @@ class Config:
     @property
     def report_bucket(self) -> str:
         """BAM / compliance report bucket in the bunker account, home Region (conventions)."""
-        return self.report_bucket_override or f"cfct-backup-reports-{self.bunker_account}-{self.home_region}"
+        return self.report_bucket_override or contract.report_bucket(self.bunker_account, self.home_region)
 
     def is_protected_ou(self, ou_id: str | None) -> bool:
         return ou_id is not None and ou_id in self.protected_ou_ids
@@ -187,8 +180,8 @@ def config_from(parameters: Mapping[str, str], environ: Mapping[str, str], prefi
     return Config(
         **values,
         partition=environ.get("AWS_PARTITION", "").strip() or "aws",
-        inventory_table=environ.get("INVENTORY_TABLE", "").strip() or "cfct-backup-inventory",
-        role_name=environ.get("AUTOMATION_ROLE_NAME", "").strip() or AUTOMATION_ROLE_NAME,
+        inventory_table=environ.get("INVENTORY_TABLE", "").strip() or contract.INVENTORY_TABLE,
+        role_name=environ.get("AUTOMATION_ROLE_NAME", "").strip() or contract.AUTOMATION_ROLE,
         opt_in_services=services,
         expected_plans=_split(environ.get("EXPECTED_BACKUP_PLANS", "")),
         member_vault_lock_required=_bool(environ, "MEMBER_VAULT_LOCK_REQUIRED", False),

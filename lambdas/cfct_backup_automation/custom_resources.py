@@ -29,6 +29,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.sessions import error_code
 
 BACKUP_PRINCIPAL = "backup.amazonaws.com"
@@ -129,7 +130,7 @@ def apply_org_settings(
         "DelegatedAdministratorAccountId": admin or "",
         "CrossAccountBackupEnabled": str(s["EnableCrossAccountBackup"]).lower(),
     }
-    return f"cfct-backup-org-settings-{org_id}", data
+    return f"{contract.ORG_SETTINGS_RESOURCE_PREFIX}{org_id}", data
 
 
 def region_settings_from(props: Mapping[str, Any]) -> tuple[dict[str, bool], dict[str, bool]]:
@@ -155,7 +156,7 @@ def apply_region_settings(backup: Any, props: Mapping[str, Any], region: str) ->
     if management:
         kwargs["ResourceTypeManagementPreference"] = management
     backup.update_region_settings(**kwargs)
-    return f"cfct-backup-region-settings-{region}", {
+    return f"{contract.REGION_SETTINGS_RESOURCE_PREFIX}{region}", {
         "OptedIn": ",".join(sorted(k for k, v in opt_in.items() if v)),
     }
 

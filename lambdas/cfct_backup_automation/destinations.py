@@ -23,6 +23,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.sessions import ACCESS_DENIED, RoleNotReady, SessionFactory, error_code
 
 # Short: a bunker vault fixed (or broken) is seen by the next enrolment within this time.
@@ -55,11 +56,7 @@ def copy_destinations(plans: Mapping[str, Any], account_id: str, default_regions
             if not isinstance(copies, Mapping):
                 continue
             for key, action in copies.items():
-                # user guide: without target_backup_vault_arn, AWS uses the key in lower case
-                target = None
-                if isinstance(action, Mapping):
-                    target = _value(action.get("target_backup_vault_arn"))
-                arn = str(target or str(key).lower()).replace("$account", account_id)
+                arn = contract.copy_target(str(key), action).replace("$account", account_id)
                 found.update(arn.replace("$region", str(r)) for r in regions)
     return sorted(found)
 

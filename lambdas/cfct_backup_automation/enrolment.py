@@ -9,15 +9,18 @@ or a recovery point.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from cfct_backup_automation import baseline, bunker, inventory
-from cfct_backup_automation.config import MEMBER_KEY_ALIAS, Config
+from cfct_backup_automation.accounts import is_active
+from cfct_backup_automation.config import Config
+from cfct_backup_automation.contract import MEMBER_KEY_ALIAS
 from cfct_backup_automation.destinations import DestinationCache
-from cfct_backup_automation.events import IgnoredEvent, LifecycleEvent, parse_event
+from cfct_backup_automation.events import BASELINE_CALLS, IgnoredEvent, LifecycleEvent, parse_event
 from cfct_backup_automation.grants import revoke_all
 from cfct_backup_automation.log import logger
 from cfct_backup_automation.protection import NOT_FOUND, Gap, account_gaps, check_region, effective_plans
@@ -25,6 +28,10 @@ from cfct_backup_automation.sessions import ACCESS_DENIED, RoleNotReady, Session
 from cfct_backup_automation.telemetry import Telemetry
 
 Action = Literal["enrolled", "offboarded", "ignored", "waiting", "failed"]
+
+# Events after which no CfCT run is coming (CfCT re-runs on CreateManagedAccount /
+# UpdateManagedAccount SUCCEEDED only): the enrolment starts CfCT's pipeline itself.
+NO_CFCT_RUN = ("MoveAccount", *BASELINE_CALLS)
 
 
 @dataclass
@@ -346,6 +353,8 @@ def handle_event(
     logger.append_keys(account_id=ev.account_id, correlation_id=ev.correlation_id)
     if ev.kind == "BaselineInstance":
         return baseline_event(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
+    if ev.applies_baseline:
+        return baseline_applied(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
     entering = ev.kind in ("CreateManagedAccount", "UpdateManagedAccount", "MoveAccount")
     if entering and cfg.is_protected_ou(ev.ou_id):
         return wait_or_enrol(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
@@ -410,6 +419,24 @@ def _scope_fields(ev: LifecycleEvent, item: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+class PipelineStart:
+    """CfCT's pipeline, started at most once per event (a baseline call covers a whole OU)."""
+
+    def __init__(self, sessions: SessionFactory, cfg: Config) -> None:
+        self.sessions, self.cfg = sessions, cfg
+        self._lock = threading.Lock()
+        self._started = False
+        self.execution: str | None = None
+
+    def __call__(self, account_id: str) -> str | None:
+        with self._lock:
+            if not self._started:
+                codepipeline = self.sessions.home_client("codepipeline")
+                self.execution = baseline.start_pipeline(codepipeline, self.cfg, account_id)
+                self._started = True
+            return self.execution
+
+
 def wait_or_enrol(
     ev: LifecycleEvent,
     cfg: Config,
@@ -419,10 +446,15 @@ def wait_or_enrol(
     now: datetime | None = None,
     destinations: DestinationCache | None = None,
     item: dict[str, Any] | None = None,
+    pipeline: PipelineStart | None = None,
 ) -> Outcome:
     """Enrol when the member baseline is complete; else record the account PENDING (no error, no
-    alarm) and, for an account that arrived without a Control Tower event, start CfCT's pipeline."""
+    alarm) and, for an account that arrived without a CfCT run (NO_CFCT_RUN), start CfCT's pipeline.
+
+    After a Control Tower baseline call (`ev.applies_baseline`) a failed instance is not final: the
+    call has just enrolled the account in Control Tower, so the pipeline is started again."""
     now = now or _now()
+    rerun = ev.applies_baseline
     ddb = sessions.home_client("dynamodb")
     if item is None:
         item = inventory.get(ddb, cfg.inventory_table, ev.account_id) or {}
@@ -432,7 +464,7 @@ def wait_or_enrol(
     )
     if status.state == "ready":
         return enrol_account(ev, cfg, sessions, telemetry, now=now, destinations=destinations)
-    if status.state == "failed":
+    if status.state == "failed" and not rerun:
         return record_failure(
             ev,
             cfg,
@@ -454,11 +486,10 @@ def wait_or_enrol(
     fields.update(state=inventory.PENDING, waitingSince=waiting or inventory.iso(ev.time), gaps=[])
     fields["awaiting"] = status.reason
     actions: list[str] = []
-    # No Control Tower event means no CfCT run is coming (CfCT re-runs on CreateManagedAccount /
-    # UpdateManagedAccount SUCCEEDED only): start it, once per wait.
-    if ev.kind == "MoveAccount" and (waiting is None or not item.get("pipelineStartedAt")):
+    # No CfCT run is coming: start it, once per wait (and once per baseline call).
+    if ev.kind in NO_CFCT_RUN and (waiting is None or not item.get("pipelineStartedAt") or rerun):
         try:
-            execution = baseline.start_pipeline(sessions.home_client("codepipeline"), cfg, ev.account_id)
+            execution = (pipeline or PipelineStart(sessions, cfg))(ev.account_id)
         except Exception as exc:
             inventory.release(
                 ddb,
@@ -489,6 +520,73 @@ def wait_or_enrol(
         inventory.PENDING,
         reason=baseline.AWAITING_BASELINE,
         message=status.reason,
+        actions=actions,
+    )
+
+
+def baseline_applied(
+    ev: LifecycleEvent,
+    cfg: Config,
+    sessions: SessionFactory,
+    telemetry: Telemetry,
+    *,
+    now: datetime | None = None,
+    destinations: DestinationCache | None = None,
+) -> Outcome:
+    """EnableBaseline / ResetEnabledBaseline / UpdateEnabledBaseline: Control Tower (re-)applied an
+    OU's baseline, its accounts have the OU's SCPs and backup policies, but CfCT does not run. Every
+    account of the protected OU (of every protected OU when the event does not name it: a reset names
+    only the enabled baseline) that is not PROTECTED waits for its member baseline, as after a
+    MoveAccount, and CfCT's pipeline is started once for all of them."""
+    if ev.ou_id is not None and not cfg.is_protected_ou(ev.ou_id):
+        message = f"{ev.kind} on OU {ev.ou_id}, not a protected OU"
+        return ignore(telemetry, "out-of-scope", message, ev.event_id)
+    ous = [ev.ou_id] if ev.ou_id else list(cfg.protected_ou_ids)
+    orgs = sessions.home_client("organizations")
+    ddb = sessions.home_client("dynamodb")
+    pipeline = PipelineStart(sessions, cfg)
+    outcomes: list[Outcome] = []
+    for ou in ous:
+        for page in orgs.get_paginator("list_accounts_for_parent").paginate(ParentId=ou):
+            for acct in page.get("Accounts", []):
+                item = inventory.get(ddb, cfg.inventory_table, acct["Id"]) or {}
+                if not is_active(acct) or item.get("state") == inventory.PROTECTED:
+                    continue  # protected: its baseline is complete (reconcile keeps checking it)
+                placed = LifecycleEvent(
+                    kind=ev.kind,
+                    event_id=ev.event_id,
+                    account_id=str(acct["Id"]),
+                    time=ev.time,
+                    account_name=str(acct.get("Name", "")),
+                    ou_id=ou,
+                    enabled_baseline=ev.enabled_baseline,
+                )
+                outcomes.append(
+                    wait_or_enrol(
+                        placed,
+                        cfg,
+                        sessions,
+                        telemetry,
+                        now=now,
+                        destinations=destinations,
+                        item=item,
+                        pipeline=pipeline,
+                    )
+                )
+    where = ", ".join(str(o) for o in ous)
+    if not outcomes:
+        return ignore(
+            telemetry, "baseline-complete", f"{ev.kind}: every account of {where} is protected", ev.event_id
+        )
+    waiting = [o for o in outcomes if o.action == "waiting"]
+    actions = [f"{o.account_id}:{o.action}" for o in outcomes]
+    if pipeline.execution:
+        actions.append(f"pipeline-started:{cfg.cfct_pipeline_name}:{pipeline.execution}")
+    return Outcome(
+        "waiting" if waiting else outcomes[0].action,
+        None,
+        reason=ev.kind,
+        message=f"{ev.kind}: {len(outcomes)} accounts of {where} not protected, {len(waiting)} waiting",
         actions=actions,
     )
 

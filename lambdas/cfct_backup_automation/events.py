@@ -7,6 +7,16 @@ Two families:
   `detail.serviceEventDetails.createManagedAccountStatus` (or `updateManagedAccountStatus`) with
   `state` SUCCEEDED/FAILED, `account {accountId, accountName}` and
   `organizationalUnit {organizationalUnitId, organizationalUnitName}`.
+* Control Tower baseline API calls recorded by CloudTrail (landing zone 3.1+/4.0, where an OU's
+  `AWSControlTowerBaseline` is an EnabledBaseline): source `aws.controltower`, detail-type
+  `AWS API Call via CloudTrail`, `detail.eventSource` controltower.amazonaws.com, `detail.eventName`
+  ResetEnabledBaseline / UpdateEnabledBaseline (requestParameters `enabledBaselineIdentifier`, an
+  enabledbaseline ARN; the OU is not in the event) or EnableBaseline (requestParameters
+  `targetIdentifier`, the OU's ARN). The call starts an asynchronous operation (`operationIdentifier`
+  in responseElements) that enrols the OU's accounts in Control Tower: it is not a CfCT run.
+  https://docs.aws.amazon.com/controltower/latest/APIReference/API_ResetEnabledBaseline.html
+  https://docs.aws.amazon.com/controltower/latest/APIReference/API_EnableBaseline.html
+  https://docs.aws.amazon.com/controltower/latest/userguide/logging-using-cloudtrail.html
 * Organizations API calls recorded by CloudTrail: source `aws.organizations`, detail-type
   `AWS API Call via CloudTrail`, `detail.eventName` MoveAccount (requestParameters accountId,
   sourceParentId, destinationParentId), RemoveAccountFromOrganization and CloseAccount
@@ -39,12 +49,22 @@ Kind = Literal[
     "RemoveAccountFromOrganization",
     "CloseAccount",
     "BaselineInstance",
+    "EnableBaseline",
+    "ResetEnabledBaseline",
+    "UpdateEnabledBaseline",
 ]
 CONTROL_TOWER_EVENTS: dict[str, str] = {
     "CreateManagedAccount": "createManagedAccountStatus",
     "UpdateManagedAccount": "updateManagedAccountStatus",
 }
 ORGANIZATIONS_EVENTS = ("MoveAccount", "RemoveAccountFromOrganization", "CloseAccount")
+API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail"
+# Control Tower calls that (re-)apply an OU's baseline to its accounts, without a CfCT run
+BASELINE_CALLS = ("EnableBaseline", "ResetEnabledBaseline", "UpdateEnabledBaseline")
+# arn:<partition>:organizations::<management>:ou/<org>/<ou-id>
+OU_ARN_RE = re.compile(
+    r"^arn:[a-z-]+:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"
+)
 STACK_INSTANCE_DETAIL_TYPE = "CloudFormation StackSet StackInstance Status Change"
 # arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
 STACK_ID_RE = re.compile(r"^arn:[a-z-]+:cloudformation:([a-z0-9-]+):(\d{12}):stack/[^/]+/.+$")
@@ -77,6 +97,13 @@ class LifecycleEvent:
     stack_set_name: str = ""
     instance_status: str = ""
     status_reason: str = ""
+    # EnableBaseline / ResetEnabledBaseline / UpdateEnabledBaseline: the enabled baseline (an OU's)
+    enabled_baseline: str = ""
+
+    @property
+    def applies_baseline(self) -> bool:
+        """A Control Tower baseline call: about an OU (`ou_id` when the event names it), no account."""
+        return self.kind in BASELINE_CALLS
 
     @property
     def leaves_organization(self) -> bool:
@@ -124,6 +151,8 @@ def parse_event(event: Any) -> LifecycleEvent:
         raise IgnoredEvent("malformed", f"event {event_id} has no detail object")
     name = detail.get("eventName")
     when = _time(event.get("time"))
+    if source == "aws.controltower" and event.get("detail-type") == API_CALL_DETAIL_TYPE:
+        return _baseline_call(event_id, detail, when)
     if source == "aws.controltower":
         if name not in CONTROL_TOWER_EVENTS:
             raise IgnoredEvent(
@@ -191,6 +220,37 @@ def parse_event(event: Any) -> LifecycleEvent:
     if source == "aws.cloudformation":
         return _stack_instance_event(event, event_id, detail, when)
     raise IgnoredEvent("unknown-source", f"event source {source!r} is not handled by the enrolment function")
+
+
+def _baseline_call(event_id: str, detail: dict[str, Any], when: datetime) -> LifecycleEvent:
+    name = detail.get("eventName")
+    if name not in BASELINE_CALLS:
+        raise IgnoredEvent("unknown-event", f"Control Tower API call {name!r} does not apply a baseline")
+    if detail.get("errorCode"):
+        raise IgnoredEvent("failed", f"{name} call failed in Control Tower: {detail.get('errorCode')}")
+    params = detail.get("requestParameters")
+    if not isinstance(params, dict):
+        raise IgnoredEvent("malformed", f"{name} event {event_id} has no requestParameters")
+    ou_id: str | None = None
+    enabled = ""
+    if name == "EnableBaseline":
+        target = params.get("targetIdentifier")
+        found = OU_ARN_RE.match(target) if isinstance(target, str) else None
+        if found is None:
+            raise IgnoredEvent(
+                "malformed", f"EnableBaseline event {event_id} has no OU ARN as targetIdentifier: {target!r}"
+            )
+        ou_id = found.group(1)
+    else:
+        raw = params.get("enabledBaselineIdentifier")
+        if not isinstance(raw, str) or ":enabledbaseline/" not in raw:
+            raise IgnoredEvent(
+                "malformed", f"{name} event {event_id} has no valid enabledBaselineIdentifier: {raw!r}"
+            )
+        enabled = raw
+    return LifecycleEvent(
+        kind=name, event_id=event_id, account_id="", time=when, ou_id=ou_id, enabled_baseline=enabled
+    )
 
 
 def _stack_instance_event(

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfct_backup_automation.config import GRANT_NAME, GRANT_OPERATIONS
+from cfct_backup_automation.config import GRANT_OPERATIONS
+from cfct_backup_automation.contract import GRANT_NAME
 
 
 def find_grants(kms: Any, key_arn: str, name: str = GRANT_NAME) -> list[dict[str, Any]]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.log import logger
 from cfct_backup_automation.runtime_slot import RuntimeSlot
 
 if TYPE_CHECKING:
     from cfct_backup_automation.runtime import Runtime
 
-SERVICE = "cfct-backup-enrolment"
+SERVICE = contract.ENROLMENT_FUNCTION
 _slot = RuntimeSlot(SERVICE)
 _state = _slot.state  # kept while the container is warm: the runtime, the idempotent wrapper
 get_runtime = _slot.get

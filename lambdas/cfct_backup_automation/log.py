@@ -6,4 +6,6 @@ import os
 
 from aws_lambda_powertools.logging.logger import Logger
 
-logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "cfct-backup"))
+from cfct_backup_automation import contract
+
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", contract.SERVICE_NAME))

@@ -26,7 +26,9 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
-from cfct_backup_automation.config import MEMBER_KEY_ALIAS, MEMBER_VAULT_NAME, Config
+from cfct_backup_automation.config import Config
+from cfct_backup_automation.contract import MEMBER_KEY_ALIAS
+from cfct_backup_automation.contract import MEMBER_VAULT as MEMBER_VAULT_NAME
 from cfct_backup_automation.destinations import VAULT_ARN, DestinationCache, copy_destinations, read_vault
 from cfct_backup_automation.grants import create_grant, ensure_grant, find_grants, grant_matches
 from cfct_backup_automation.log import logger

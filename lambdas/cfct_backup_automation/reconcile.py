@@ -107,7 +107,6 @@ class ReconcileResult:
     finished: datetime
     mode: Mode
     accounts: list[AccountReport]
-    shard: tuple[int, int] = (0, 1)
     report_keys: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -121,7 +120,6 @@ class ReconcileResult:
         return {
             "runId": self.run_id,
             "mode": self.mode,
-            "shard": f"{self.shard[0]}/{self.shard[1]}",
             "started": inventory.iso(self.started),
             "finished": inventory.iso(self.finished),
             "accountsInScope": len(in_scope),
@@ -235,11 +233,6 @@ def stack_instances(cfn: Any, stack_set: str) -> set[tuple[str, str]] | None:
             raise
         return set()
     return pairs
-
-
-def in_shard(account_id: str, shard: tuple[int, int]) -> bool:
-    index, count = shard
-    return count <= 1 or int(account_id) % count == index
 
 
 def reconcile_account(
@@ -435,13 +428,13 @@ def reconcile(
     mode: Mode = "repair",
     telemetry: Telemetry | None = None,
     max_workers: int = 16,
-    shard: tuple[int, int] = (0, 1),
     rate_limiter: RateLimiter | None = None,
     write_report: bool = True,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Callable[[AccountReport], None] | None = None,
 ) -> ReconcileResult:
-    """Sweep the organization (this shard of it) with bounded concurrency."""
+    """Sweep the organization in this Lambda, with bounded concurrency (small organizations; the
+    Step Functions engine below sweeps large ones)."""
     started = now()
     run_id = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
     limiter = rate_limiter or RateLimiter()
@@ -455,21 +448,17 @@ def reconcile(
     sessions.on_client = hook
     try:
         orgs = sessions.home_client("organizations")
-        scope = {a: v for a, v in in_scope_accounts(orgs, cfg).items() if in_shard(a, shard)}
+        scope = in_scope_accounts(orgs, cfg)
         policies = PolicyIndex(orgs)
         validation = PolicyValidation(orgs)  # Organizations' own verdict on effective policies
         destinations = DestinationCache(ttl=None)  # each copy destination read once per sweep
         instances = stack_instances(
             sessions.home_client("cloudformation", cfg.home_region), cfg.baseline_stack_set
         )
-        items = {
-            str(i["accountId"]): i
-            for i in _inventory_items(sessions, cfg, mode)
-            if in_shard(str(i["accountId"]), shard)
-        }
+        items = {str(i["accountId"]): i for i in _inventory_items(sessions, cfg, mode)}
         logger.info(
             "reconcile started",
-            extra={"run_id": run_id, "mode": mode, "accounts": len(scope), "shard": shard},
+            extra={"run_id": run_id, "mode": mode, "accounts": len(scope)},
         )
 
         def one(account_id: str) -> AccountReport:
@@ -494,9 +483,7 @@ def reconcile(
 
         with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
             reports = list(pool.map(one, sorted(scope)))
-        nested = {
-            a: v for a, v in nested_accounts(orgs, cfg).items() if in_shard(a, shard) and a not in scope
-        }
+        nested = {a: v for a, v in nested_accounts(orgs, cfg).items() if a not in scope}
         reports.extend(nested_report(a, *nested[a]) for a in sorted(nested))
         for account_id, item in sorted(items.items()):
             if (
@@ -507,7 +494,7 @@ def reconcile(
                 reports.append(_offboard_drift(item, cfg, sessions, telemetry, mode))
     finally:
         sessions.on_client = previous_hook
-    result = ReconcileResult(run_id, started, now(), mode, reports, shard)
+    result = ReconcileResult(run_id, started, now(), mode, reports)
     if write_report and mode != "audit":
         result.report_keys = write_compliance_report(result, cfg, sessions)
     if telemetry is not None:
@@ -524,8 +511,7 @@ def write_compliance_report(result: ReconcileResult, cfg: Config, sessions: Sess
     """
     s3 = sessions.home_client("s3", cfg.home_region)
     day = result.started.strftime("%Y/%m/%d")
-    suffix = "" if result.shard[1] <= 1 else f"-shard{result.shard[0]}of{result.shard[1]}"
-    base = f"reconcile/{day}/{result.run_id}{suffix}"
+    base = f"reconcile/{day}/{result.run_id}"
     keys = [f"{base}.json", f"{base}.csv"]
     result.report_keys = keys
     for key, body, ctype in (
@@ -554,17 +540,6 @@ def emit_summary(result: ReconcileResult, telemetry: Telemetry) -> None:
     logger.info("reconcile finished", extra=summary)
 
 
-def fan_out(lambda_client: Any, function_name: str, shards: int, run_at: str) -> list[int]:
-    """Invoke this function asynchronously once per shard (large organizations; see docs)."""
-    for index in range(shards):
-        lambda_client.invoke(
-            FunctionName=function_name,
-            InvocationType="Event",
-            Payload=json.dumps({"shard": [index, shards], "time": run_at}).encode(),
-        )
-    return list(range(shards))
-
-
 # ---- Step Functions engine (org scale): one Distributed Map item per batch of one OU's accounts ----
 # templates/lifecycle-automation.yaml, SweepStateMachine: Scope -> Map(Batch) -> Summary. An item is
 # {"ou", "accounts" (<= BATCH_SIZE IDs), "direct" (those a backup policy targets directly), "nested"
@@ -574,6 +549,11 @@ def fan_out(lambda_client: Any, function_name: str, shards: int, run_at: str) ->
 # table, which each account check repairs.
 BATCH_SIZE = 20
 BATCH_THREADS = 4
+
+
+class AccountChecksFailed(Exception):
+    """A batch checked every account but could not check some: the Lambda fails, so the Map counts
+    the item as failed and ToleratedFailurePercentage decides whether the sweep fails."""
 
 
 def sweep_scope(cfg: Config, sessions: SessionFactory) -> list[dict[str, Any]]:
@@ -650,6 +630,7 @@ def sweep_batch(
     destinations = DestinationCache(ttl=None)
 
     def one(account_id: str) -> AccountReport:
+        item: dict[str, Any] | None = None
         try:
             item = inventory.get(ddb, cfg.inventory_table, account_id)
             if batch.get("nested") and ou:
@@ -659,7 +640,7 @@ def sweep_batch(
                     return _offboard_drift(item, cfg, sessions, telemetry, "repair")
                 return AccountReport(account_id, None)
             instances = _instances_of(cfn, cfg.baseline_stack_set, account_id)
-            return reconcile_account(
+            report = reconcile_account(
                 account_id,
                 ou,
                 cfg,
@@ -675,13 +656,24 @@ def sweep_batch(
             report = AccountReport(account_id, ou)
             report.error = f"{error_code(exc) or type(exc).__name__}: {exc}"
             report.gaps.append(Gap("check-failed", f"could not check {account_id}: {report.error}", None))
-            return report
+        if report.error and report.ou_id is not None:
+            try:  # the summary reads the inventory: the account shows its check-failed gap there
+                _check_inventory(report, cfg, sessions, mode="repair", item=item, now=now)
+            except Exception as exc:  # noqa: BLE001 - the batch still fails below, naming the account
+                logger.warning("inventory not updated", extra={"account_id": account_id, "error": str(exc)})
+        return report
 
     with ThreadPoolExecutor(max_workers=BATCH_THREADS) as pool:
         reports = list(pool.map(one, [str(a) for a in batch.get("accounts") or []]))
     for report in reports:
         for gap in report.gaps:
             telemetry.metric("DriftRepaired" if gap.repaired else "ProtectionGaps", 1, reason=gap.code)
+    failed = [r for r in reports if r.error]
+    if failed:
+        raise AccountChecksFailed(
+            f"{len(failed)} of {len(reports)} accounts of {ou or 'no OU'} not checked: "
+            + "; ".join(f"{r.account_id}: {r.error}" for r in failed)
+        )
     return {
         "accounts": len(reports),
         "protected": sum(1 for r in reports if r.state == inventory.PROTECTED),

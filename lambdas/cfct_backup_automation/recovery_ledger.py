@@ -26,6 +26,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.protection import Gap
 
 RESTORE_TEST_MISSING = "restore-test-missing"
@@ -192,7 +193,7 @@ def account_gaps(
 
 # The resource types the member restore testing plans select (templates/restore-testing.yaml).
 TESTED_TYPES = ("DynamoDB", "S3", "EC2")
-MEMBER_VAULT = "cfct-backup-vault"
+MEMBER_VAULT = contract.MEMBER_VAULT
 
 
 def due_resource_types(

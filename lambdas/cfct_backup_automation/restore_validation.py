@@ -24,7 +24,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-VALIDATOR_ROLE = "cfct-backup-restore-validator"
+from cfct_backup_automation import contract
+
+VALIDATOR_ROLE = contract.RESTORE_VALIDATOR_ROLE
 ClientFor = Callable[[str, str, str], Any]  # (account, service, region) -> boto3 client
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.config import DEFAULT_PREFIX, Config, ConfigError, config_from
 from cfct_backup_automation.destinations import DestinationCache
 from cfct_backup_automation.sessions import RETRY_CONFIG, SessionFactory
@@ -93,7 +94,7 @@ def build_runtime(
     session: boto3.Session | None = None,
     environ: Mapping[str, str] | None = None,
     *,
-    service: str = "cfct-backup",
+    service: str = contract.SERVICE_NAME,
     sleep: Callable[[float], None] = time.sleep,
     on_client: Callable[[Any], None] | None = None,
     assume_attempts: int | None = None,
@@ -140,9 +141,9 @@ def build_runtime(
 class LocalContext:
     """A Lambda context for in-process calls (tests, `cfct-backup simulate`)."""
 
-    function_name: str = "cfct-backup-local"
+    function_name: str = contract.LOCAL_FUNCTION
     memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:cfct-backup-local"
+    invoked_function_arn: str = f"arn:aws:lambda:local:000000000000:function:{contract.LOCAL_FUNCTION}"
     aws_request_id: str = "local"
     timeout_ms: int = 900_000
 

@@ -21,6 +21,8 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
+from cfct_backup_automation import contract
+
 RETRY_CONFIG = BotoConfig(retries={"mode": "adaptive", "max_attempts": 8}, connect_timeout=5, read_timeout=20)
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException"}
 
@@ -69,7 +71,7 @@ class SessionFactory:
         sleep: Callable[[float], None] = time.sleep,
         boto_config: BotoConfig = RETRY_CONFIG,
         on_client: Callable[[Any], None] | None = None,
-        session_name: str = "cfct-backup-automation",
+        session_name: str = contract.AUTOMATION_ROLE,
     ) -> None:
         self.base = base
         self.role_name = role_name

@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cfct_backup_automation.config import EVENT_SOURCE, METRICS_NAMESPACE
+from cfct_backup_automation import contract
+from cfct_backup_automation.contract import EVENT_SOURCE, METRICS_NAMESPACE
 from cfct_backup_automation.log import logger
 
 
@@ -24,7 +25,7 @@ from cfct_backup_automation.log import logger
 class Telemetry:
     events_client: Callable[[], Any]
     bus_name: str = "default"
-    service: str = "cfct-backup"
+    service: str = contract.SERVICE_NAME
     emitted_events: list[dict[str, Any]] = field(default_factory=list)
     emitted_metrics: list[dict[str, Any]] = field(default_factory=list)
 

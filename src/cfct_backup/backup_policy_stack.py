@@ -23,6 +23,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cfct_backup_automation import contract
+
 STACK_PATH = "templates/backup-policies.yaml"
 POLICY_DIR = "policies/backup"
 OPTIONAL_DIR = "policies/backup/optional"
@@ -162,14 +164,14 @@ def render(root: Path) -> str:
             f"  {logical_id}:",
             "    Type: AWS::Organizations::Policy",
             "    Properties:",
-            f"      Name: cfct-backup-{stem}",
+            f"      Name: {contract.BACKUP_POLICY_PREFIX}{stem}",
             f"      Description: cfct-backup backup policy generated from {POLICY_DIR}/{stem}.json",
             "      Type: BACKUP_POLICY",
             "      TargetIds: !Ref ProtectedOuIds",
             "      Content: !Sub |-",
             f"        {text}",
             "      Tags:",
-            "        - Key: cfct-backup:managed",
+            f"        - Key: {contract.MANAGED_TAG}",
             '          Value: "true"',
             "",
         ]
@@ -180,14 +182,14 @@ def render(root: Path) -> str:
             "    Type: AWS::Organizations::Policy",
             f"    Condition: Attach{parameter}",
             "    Properties:",
-            f"      Name: cfct-backup-optional-{stem}",
+            f"      Name: {contract.OPTIONAL_BACKUP_POLICY_PREFIX}{stem}",
             f"      Description: cfct-backup optional policy generated from {OPTIONAL_DIR}/{stem}.json",
             "      Type: BACKUP_POLICY",
             f"      TargetIds: !Ref {parameter}",
             "      Content: !Sub |-",
             f"        {text}",
             "      Tags:",
-            "        - Key: cfct-backup:managed",
+            f"        - Key: {contract.MANAGED_TAG}",
             '          Value: "true"',
             "",
         ]
@@ -195,14 +197,15 @@ def render(root: Path) -> str:
     for logical_id, stem, _ in rendered:
         out += [
             f"  {logical_id}Id:",
-            f"    Description: ID of the backup policy cfct-backup-{stem}",
+            f"    Description: ID of the backup policy {contract.BACKUP_POLICY_PREFIX}{stem}",
             f"    Value: !Ref {logical_id}",
         ]
     for logical_id, stem, _ in optional:
         out += [
             f"  {logical_id}Id:",
             f"    Condition: Attach{optional_parameter(stem)}",
-            f"    Description: ID of the optional backup policy cfct-backup-optional-{stem}",
+            f"    Description: ID of the optional backup policy {contract.OPTIONAL_BACKUP_POLICY_PREFIX}"
+            f"{stem}",
             f"    Value: !Ref {logical_id}",
         ]
     return "\n".join(out) + "\n"

@@ -22,6 +22,8 @@ import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
+from cfct_backup_automation import contract
+
 from cfct_backup import __version__
 from cfct_backup.commands.output import (
     EXIT_CODES_HELP,
@@ -73,7 +75,7 @@ def _load(module_name: str) -> ModuleType:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="cfct-backup",
+        prog=contract.CLI_NAME,
         description="Validate, plan, simulate and deliver the cfct-backup CfCT package.",
         epilog=f"{EXIT_CODES_HELP}\n\n{JSON_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.accounts import account_state
 
 from cfct_backup.cfct.interpreter import ADMINISTRATION_ROLE, EXECUTION_ROLE
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_ssm import SSMClient
 
-NOT_OURS = ("/cfct-backup/artifacts/", "/cfct-backup/outputs/")
+NOT_OURS = contract.NOT_CONFIGURED_FOLDERS
 """Written by `publish` and by CfCT's `export_outputs`: `configure` never writes below these."""
 
 _GET_PARAMETERS_MAX = 10  # GetParameters takes at most 10 names
@@ -333,7 +334,7 @@ def sync_parameters(
 ) -> list[ParameterChange]:
     """Write each parameter that is missing or differs (value or type); report every one."""
     for name in params:
-        if name.startswith(NOT_OURS) or not name.startswith("/cfct-backup/"):
+        if name.startswith(NOT_OURS) or not name.startswith(f"{contract.SSM_PREFIX}/"):
             raise ValueError(f"configure does not write {name}")
     current = current_parameters(ssm, params)
     changes = []

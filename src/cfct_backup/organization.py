@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from cfct_backup_automation import contract
 
 from cfct_backup.problems import did_you_mean
 
@@ -27,18 +28,18 @@ ROLES: dict[str, str] = {
 }
 """Role key -> default account name (docs/conventions.md)."""
 
-OPTIONAL_ROLES: dict[str, str] = {"recovery": "/cfct-backup/accounts/recovery"}
+OPTIONAL_ROLES: dict[str, str] = {"recovery": contract.SSM_RECOVERY_ACCOUNT.name}
 """Roles an organization may leave out (role key -> SSM parameter): `recovery` is the isolated
 recovery account of docs/recovery.md; absent = no recovery drill."""
-AIR_GAPPED_PARAMETER = "/cfct-backup/bunker/air-gapped-vault"
+AIR_GAPPED_PARAMETER = contract.SSM_AIR_GAPPED_VAULT.name
 """"true"/"false": the bunker's logically air-gapped vault (templates/bunker-air-gapped.yaml)."""
 
 ROLE_PARAMETER: dict[str, str] = {
-    "management": "/cfct-backup/accounts/management",
-    "log_archive": "/cfct-backup/accounts/log-archive",
-    "audit": "/cfct-backup/accounts/audit",
-    "bunker": "/cfct-backup/accounts/bunker",
-    "key_vault": "/cfct-backup/accounts/key-vault",
+    "management": contract.SSM_MANAGEMENT_ACCOUNT.name,
+    "log_archive": contract.SSM_LOG_ARCHIVE_ACCOUNT.name,
+    "audit": contract.SSM_AUDIT_ACCOUNT.name,
+    "bunker": contract.SSM_BUNKER_ACCOUNT.name,
+    "key_vault": contract.SSM_KEY_VAULT_ACCOUNT.name,
 }
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -200,16 +201,16 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
     `simulate`), not derived from the organization.
     """
     params: dict[str, tuple[str, str]] = {
-        "/cfct-backup/org/id": ("String", ids.org_id),
-        "/cfct-backup/org/root-id": ("String", ids.root_id),
-        "/cfct-backup/regions/home": ("String", org.home_region),
-        "/cfct-backup/regions/dr": ("String", org.dr_region),
-        "/cfct-backup/regions/governed": ("StringList", ",".join(org.governed_regions)),
-        "/cfct-backup/alert-email": ("String", org.alert_email),
+        contract.SSM_ORG_ID.name: ("String", ids.org_id),
+        contract.SSM_ROOT_ID.name: ("String", ids.root_id),
+        contract.SSM_HOME_REGION.name: ("String", org.home_region),
+        contract.SSM_DR_REGION.name: ("String", org.dr_region),
+        contract.SSM_GOVERNED_REGIONS.name: ("StringList", ",".join(org.governed_regions)),
+        contract.SSM_ALERT_EMAIL.name: ("String", org.alert_email),
     }
     if org.identity_center:
-        params["/cfct-backup/identity-center/instance-arn"] = ("String", org.identity_center["instance_arn"])
-        params["/cfct-backup/identity-center/break-glass-group-id"] = (
+        params[contract.SSM_IDENTITY_CENTER_INSTANCE.name] = ("String", org.identity_center["instance_arn"])
+        params[contract.SSM_BREAK_GLASS_GROUP.name] = (
             "String",
             org.identity_center["break_glass_group_id"],
         )
@@ -232,12 +233,12 @@ def config_parameters(org: Organization, ids: OrganizationIds) -> dict[str, tupl
     # who may assume cfct-backup-audit: the management account by default (its IAM policies then
     # decide); set role ARNs here for least privilege (docs/conventions.md)
     management = params[ROLE_PARAMETER["management"]][1]
-    params["/cfct-backup/audit/principal-arns"] = ("StringList", f"arn:aws:iam::{management}:root")
+    params[contract.SSM_AUDIT_PRINCIPALS.name] = ("StringList", f"arn:aws:iam::{management}:root")
     protected = org.protected_paths
     if protected:
-        params["/cfct-backup/protected-ous/paths"] = ("StringList", ",".join(protected))
-        params["/cfct-backup/protected-ous/ids"] = ("StringList", ",".join(ids.ous[p] for p in protected))
-        params["/cfct-backup/protected-ous/org-paths"] = (
+        params[contract.SSM_PROTECTED_OU_PATHS.name] = ("StringList", ",".join(protected))
+        params[contract.SSM_PROTECTED_OU_IDS.name] = ("StringList", ",".join(ids.ous[p] for p in protected))
+        params[contract.SSM_PROTECTED_OU_ORG_PATHS.name] = (
             "StringList",
             ",".join(ids.ou_org_path(p) for p in protected),
         )

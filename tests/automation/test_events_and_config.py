@@ -131,3 +131,101 @@ def test_metric_is_an_emf_line_unless_powertools_metrics_are_disabled(monkeypatc
     telemetry.metric("AccountsProtected", 1)
     assert capsys.readouterr().out == ""
     assert [m["name"] for m in telemetry.emitted_metrics] == ["ProtectionGaps", "AccountsProtected"]
+
+
+def _baseline_call(name: str, error_code: str | None = None, **params: object) -> dict:
+    # CloudTrail record of a Control Tower API call, as EventBridge delivers it
+    # https://docs.aws.amazon.com/controltower/latest/userguide/logging-using-cloudtrail.html
+    detail: dict = {
+        "eventSource": "controltower.amazonaws.com",
+        "eventName": name,
+        "requestParameters": params,
+    }
+    if error_code:
+        detail["errorCode"] = error_code
+    return {
+        "id": "e2",
+        "source": "aws.controltower",
+        "detail-type": "AWS API Call via CloudTrail",
+        "time": "2026-11-26T10:00:00Z",
+        "detail": detail,
+    }
+
+
+ENABLED = "arn:aws:controltower:us-east-1:111111111111:enabledbaseline/XAGF7TNOHRD7ES5VV"
+
+
+def test_control_tower_baseline_calls_parse() -> None:
+    # API_ResetEnabledBaseline.html / API_EnableBaseline.html: request parameters
+    reset = parse_event(_baseline_call("ResetEnabledBaseline", enabledBaselineIdentifier=ENABLED))
+    assert (reset.kind, reset.ou_id, reset.enabled_baseline, reset.account_id) == (
+        "ResetEnabledBaseline",
+        None,
+        ENABLED,
+        "",
+    )
+    assert reset.applies_baseline and not reset.leaves_organization
+    update = parse_event(_baseline_call("UpdateEnabledBaseline", enabledBaselineIdentifier=ENABLED))
+    assert update.applies_baseline and update.ou_id is None
+    target = "arn:aws:organizations::111111111111:ou/o-abc123defg/ou-ab12-11111111"
+    enable = parse_event(
+        _baseline_call(
+            "EnableBaseline",
+            baselineIdentifier="arn:aws:controltower:us-east-1::baseline/17BSJV3IGJ2QSGA2",
+            targetIdentifier=target,
+        )
+    )
+    assert (enable.kind, enable.ou_id) == ("EnableBaseline", "ou-ab12-11111111")
+
+
+@pytest.mark.parametrize(
+    ("event", "reason", "words"),
+    [
+        (
+            _baseline_call("DisableBaseline", enabledBaselineIdentifier=ENABLED),
+            "unknown-event",
+            "DisableBaseline",
+        ),
+        (
+            _baseline_call("ResetEnabledBaseline", "ConflictException", enabledBaselineIdentifier=ENABLED),
+            "failed",
+            "ConflictException",
+        ),
+        (
+            _baseline_call("ResetEnabledBaseline", enabledBaselineIdentifier="nope"),
+            "malformed",
+            "enabledBaselineIdentifier",
+        ),
+        (
+            _baseline_call(
+                "EnableBaseline",
+                targetIdentifier="arn:aws:organizations::111111111111:root/o-abc123defg/r-ab12",
+            ),
+            "malformed",
+            "targetIdentifier",
+        ),
+    ],
+)
+def test_baseline_calls_that_change_nothing_are_ignored_with_a_reason(
+    event: dict, reason: str, words: str
+) -> None:
+    with pytest.raises(IgnoredEvent) as ignored:
+        parse_event(event)
+    assert ignored.value.reason == reason and words in ignored.value.message
+
+
+def test_the_baseline_call_rule_routes_successful_baseline_calls_only() -> None:
+    from cfnlint.decode.cfn_yaml import load
+    from moto.events.models import EventPattern
+
+    template = Path(__file__).resolve().parents[2] / "templates" / "lifecycle-automation.yaml"
+    rule = load(str(template))["Resources"]["ControlTowerBaselineRule"]["Properties"]
+    pattern = EventPattern.load(json.dumps(rule["EventPattern"]))
+    reset = _baseline_call("ResetEnabledBaseline", enabledBaselineIdentifier=ENABLED)
+    reset["detail"]["eventSource"] = "controltower.amazonaws.com"
+    assert pattern.matches_event(reset)
+    assert not pattern.matches_event(
+        _baseline_call("ResetEnabledBaseline", "ConflictException", enabledBaselineIdentifier=ENABLED)
+    )
+    assert not pattern.matches_event(_baseline_call("DisableBaseline", enabledBaselineIdentifier=ENABLED))
+    assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["EnrolmentFunction", "Arn"]}

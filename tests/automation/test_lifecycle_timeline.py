@@ -256,3 +256,81 @@ def test_a_warm_runtime_rereads_changed_configuration_after_max_age(org: Org) ->
         assert cached.get().cfg.protected_ou_ids == tuple(original.split(","))
     finally:
         ssm.put_parameter(Name=name, Value=original, Type="StringList", Overwrite=True)
+
+
+def _reset_event(org: Org) -> dict[str, Any]:
+    # CloudTrail record of ResetEnabledBaseline: it names the enabled baseline, not the OU
+    # https://docs.aws.amazon.com/controltower/latest/APIReference/API_ResetEnabledBaseline.html
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.controltower",
+        "account": org.management,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": HOME,
+        "resources": [],
+        "detail": {
+            "eventSource": "controltower.amazonaws.com",
+            "eventName": "ResetEnabledBaseline",
+            "requestParameters": {
+                "enabledBaselineIdentifier": (
+                    f"arn:aws:controltower:{HOME}:{org.management}:enabledbaseline/XAGF7"
+                )
+            },
+            "responseElements": {"operationIdentifier": str(uuid.uuid4())},
+        },
+    }
+
+
+def test_a_reset_enabled_baseline_makes_unprotected_accounts_wait_and_starts_cfct_once(
+    org: Org, wrt: Any
+) -> None:
+    cp = _pipeline(org)
+    before = _executions(cp)
+    done = org.vend(org.protected_ou)  # already protected: left alone
+    org.deploy_baseline(done)
+    _instances(org, done)
+    handle_event(org.ct_event(done, org.protected_ou), wrt.cfg, wrt.sessions, wrt.telemetry)
+    assert org.inventory(done)["state"] == inventory.PROTECTED
+    unseen = [org.vend(org.protected_ou) for _ in range(2)]  # in the OU, no event seen for them
+    failed = org.vend(org.protected_ou)  # its first CfCT run failed (not yet enrolled in Control Tower)
+    handle_event(org.ct_event(failed, org.protected_ou), wrt.cfg, wrt.sessions, wrt.telemetry)
+    handle_event(
+        instance_event(org, failed, DR, "FAILED", "no AWSControlTowerExecution"),
+        wrt.cfg,
+        wrt.sessions,
+        wrt.telemetry,
+    )
+    assert org.inventory(failed)["state"] == inventory.GAP
+    alarms = len(_gap_metrics(wrt))
+    out = handle_event(_reset_event(org), wrt.cfg, wrt.sessions, wrt.telemetry)
+    assert (out.action, out.reason) == ("waiting", "ResetEnabledBaseline")
+    assert _executions(cp) == before + 1  # one CfCT run for the whole OU
+    for account in (*unseen, failed):
+        item = org.inventory(account)
+        assert item["state"] == inventory.PENDING and item["pipelineStartedAt"], (account, item)
+        assert f"{account}:waiting" in out.actions
+    assert f"{done}:waiting" not in out.actions and org.inventory(done)["state"] == inventory.PROTECTED
+    assert len(_gap_metrics(wrt)) == alarms  # waiting again is no new alarm
+    # the run deploys the baseline: the instance events enrol them, as after a vend
+    for account in unseen:
+        org.deploy_baseline(account)
+        _instances(org, account)
+        for region in REGIONS:
+            out = handle_event(instance_event(org, account, region), wrt.cfg, wrt.sessions, wrt.telemetry)
+        assert (out.action, out.state) == ("enrolled", inventory.PROTECTED), out.as_dict()
+
+
+def test_an_enable_baseline_on_an_unprotected_ou_changes_nothing(org: Org, wrt: Any) -> None:
+    cp = _pipeline(org)
+    before = _executions(cp)
+    org.vend(org.other_ou)
+    event = _reset_event(org)
+    event["detail"]["eventName"] = "EnableBaseline"
+    event["detail"]["requestParameters"] = {
+        "targetIdentifier": f"arn:aws:organizations::{org.management}:ou/{org.org_id}/{org.other_ou}"
+    }
+    out = handle_event(event, wrt.cfg, wrt.sessions, wrt.telemetry)
+    assert (out.action, out.reason) == ("ignored", "out-of-scope")
+    assert _executions(cp) == before

@@ -9,11 +9,10 @@ import threading
 import time
 
 import boto3
-import pytest
 from cfct_backup_automation import handler_reconcile
 from cfct_backup_automation.enrolment import handle_event
 from cfct_backup_automation.ratelimit import RateLimiter, TokenBucket
-from cfct_backup_automation.reconcile import ReconcileResult, in_shard, reconcile
+from cfct_backup_automation.reconcile import ReconcileResult, reconcile
 from cfct_backup_automation.runtime import LocalContext
 
 from .conftest import DR, HOME, REGIONS, Org
@@ -188,15 +187,6 @@ def test_reconcile_handler_runs_a_sweep_and_returns_the_summary(org: Org) -> Non
     assert org.inventory(account)["state"] == "PROTECTED"
 
 
-def test_shards_partition_the_accounts() -> None:
-    accounts = [f"{n:012d}" for n in range(100, 400)]
-    shards = [[a for a in accounts if in_shard(a, (i, 4))] for i in range(4)]
-    assert sorted(a for s in shards for a in s) == accounts
-    assert all(len(s) > 50 for s in shards)
-    with pytest.raises(ValueError, match="shard"):
-        handler_reconcile._shard({"shard": [4, 4]})
-
-
 def test_rate_limiter_bounds_calls_per_second_across_threads() -> None:
     bucket = TokenBucket(rate=50.0, burst=1.0)
     start = time.monotonic()
@@ -232,25 +222,3 @@ def test_effective_policy_is_read_once_per_ou_and_per_directly_targeted_account(
     assert "global:backup-plan-missing" not in _codes(result, special)
     for account in plain:
         assert "global:backup-plan-missing" in _codes(result, account)
-
-
-def test_shards_together_sweep_every_account_once(org: Org) -> None:
-    rt = org.runtime()
-    bucket = _report_bucket(org)
-    for _ in range(4):
-        org.deploy_baseline(org.vend(org.protected_ou), (HOME,))
-    full = {
-        a.account_id for a in reconcile(rt.cfg, rt.sessions, mode="audit").accounts if a.ou_id is not None
-    }
-    parts = [reconcile(rt.cfg, rt.sessions, mode="repair", shard=(i, 2)) for i in range(2)]
-    swept = [a.account_id for p in parts for a in p.accounts if a.ou_id is not None]
-    assert sorted(swept) == sorted(full)  # every in-scope account exactly once
-    assert all(
-        k.split("/")[-1].split(".")[0].endswith(f"-shard{i}of2")
-        for i, p in enumerate(parts)
-        for k in p.report_keys
-    )
-    keys = {
-        o["Key"] for o in org.member_client("s3", org.bunker, HOME).list_objects_v2(Bucket=bucket)["Contents"]
-    }
-    assert {k for p in parts for k in p.report_keys} <= keys

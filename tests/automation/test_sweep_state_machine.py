@@ -2,8 +2,11 @@
 
 The definition is the one in templates/lifecycle-automation.yaml (SweepStateMachine), with its
 DefinitionSubstitutions applied as Step Functions does. moto runs its states
-(`execute_state_machine`); its Lambda would need Docker, so the reconcile function's code is called
-in-process for each Lambda invoke the states make (the real handler, with its real runtime).
+(`execute_state_machine`; the emulator makes a Distributed Map fail past its tolerated failure
+threshold, cfct_backup.emulator.stepfunctions); its Lambda would need Docker, so the reconcile
+function's code is called in-process for each Lambda invoke the states make (the real handler, with
+its real runtime). An exception in the handler is a function error, as the Lambda runtime reports it
+(`errorType`, `errorMessage`): https://docs.aws.amazon.com/lambda/latest/dg/python-exceptions.html
 Distributed Map: https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
 """
 
@@ -19,10 +22,13 @@ from unittest import mock
 
 import boto3
 import pytest
-from cfct_backup_automation import handler_reconcile, inventory
+from cfct_backup_automation import copy_readiness, handler_reconcile, inventory
+from cfct_backup_automation.reconcile import BATCH_SIZE, reconcile, sweep_scope
 from cfnlint.decode.cfn_yaml import load
 from moto.awslambda.models import LambdaFunction
 from moto.core.config import default_user_config
+
+from cfct_backup.emulator.stepfunctions import exceeds
 
 from .conftest import HOME, Org
 from .test_lifecycle_timeline import STACK_SET, _instances
@@ -55,7 +61,11 @@ def sweep(org: Org) -> Iterator[tuple[Any, str, list[str]]]:
     def invoke(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
         payload = json.loads(event) if isinstance(event, str) else event
         calls.append(payload.get("step"))
-        return json.dumps(handler_reconcile.handler(payload, None), default=str), False, ""
+        try:
+            return json.dumps(handler_reconcile.handler(payload, None), default=str), False, ""
+        except Exception as exc:  # noqa: BLE001 - the Lambda runtime turns it into a function error
+            error = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+            return json.dumps(error), True, ""
 
     iam = boto3.client("iam", HOME)
     role = iam.create_role(
@@ -113,9 +123,59 @@ def test_the_sweep_checks_every_account_in_one_execution(org: Org, sweep: Any) -
     assert summary["accountsProtected"] >= 1 and summary["accountsWithGaps"] >= 1
 
 
+@pytest.fixture
+def broken(org: Org) -> Iterator[str]:
+    """An account whose check fails unexpectedly (its copy readiness check raises)."""
+    account = org.vend(org.protected_ou)
+    real = copy_readiness.region_gaps
+
+    def region_gaps(sessions: Any, account_id: str, *args: Any, **kwargs: Any) -> Any:
+        if account_id == account:
+            raise RuntimeError("injected failure")
+        return real(sessions, account_id, *args, **kwargs)
+
+    with mock.patch.object(copy_readiness, "region_gaps", region_gaps):
+        yield account
+
+
+def test_a_failed_account_fails_the_sweep_when_nothing_is_tolerated(
+    org: Org, sweep: Any, broken: str
+) -> None:
+    sfn, arn, calls = sweep
+    _report_bucket(org)
+    desc = _run(sfn, arn, tolerated=0)
+    assert desc["status"] == "FAILED", desc
+    assert desc["error"] == "States.ExceedToleratedFailureThreshold"
+    assert "summary" not in calls  # the Map failed: no Summary state
+    assert "global:check-failed" in org.inventory(broken)["gaps"]  # still recorded by its batch
+
+
+def test_a_tolerated_failure_is_visible_in_the_summary(org: Org, sweep: Any, broken: str) -> None:
+    sfn, arn, calls = sweep
+    _report_bucket(org)
+    desc = _run(sfn, arn, tolerated=100)
+    assert desc["status"] == "SUCCEEDED", desc
+    assert calls[-1] == "summary"
+    summary = json.loads(desc["output"])
+    assert summary["gaps"].get("check-failed") == 1
+    assert org.inventory(broken)["state"] == inventory.GAP
+    assert "global:check-failed" in org.inventory(broken)["gaps"]
+
+
+def test_the_map_items_cover_every_account_once_in_batches_of_one_ou(org: Org) -> None:
+    # What the retired shards promised (every in-scope account swept exactly once), for the engine.
+    for _ in range(BATCH_SIZE + 2):
+        org.vend(org.protected_ou)
+    rt = org.runtime()
+    batches = sweep_scope(rt.cfg, rt.sessions)
+    items = [a for b in batches for a in b["accounts"]]
+    full = {a.account_id for a in reconcile(rt.cfg, rt.sessions, mode="audit", write_report=False).accounts}
+    assert sorted(items) == sorted(full)  # each account in exactly one item
+    assert all(len(b["accounts"]) <= BATCH_SIZE for b in batches)
+    assert sum(1 for b in batches if b["ou"] == org.protected_ou) >= 2
+
+
 def test_concurrency_and_tolerance_are_stack_parameters() -> None:
-    # Read, not executed: moto's interpreter ignores ToleratedFailurePercentagePath ("currently have
-    # no effect") and, observed here, treats a Lambda function error of a child as a success.
     resources = load(str(TEMPLATE))["Resources"]
     accounts = resources["SweepStateMachine"]["Properties"]["Definition"]["States"]["Accounts"]
     assert accounts["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
@@ -129,3 +189,21 @@ def test_concurrency_and_tolerance_are_stack_parameters() -> None:
         "maxConcurrency": 7,
         "toleratedFailurePercentage": 3,
     }
+
+
+@pytest.mark.parametrize(
+    ("failed", "total", "count", "percentage", "fails"),
+    [
+        (1, 10, None, None, True),  # neither declared: one failed item fails the Map Run
+        (0, 10, None, None, False),
+        (1, 10, None, 10.0, False),  # 10 % is not more than 10 %
+        (2, 10, None, 10.0, True),
+        (2, 10, 2, None, False),
+        (3, 10, 2, 100.0, True),  # either threshold exceeded
+    ],
+)
+def test_the_tolerated_failure_rule(
+    failed: int, total: int, count: Any, percentage: Any, fails: bool
+) -> None:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#maprun-fail-threshold
+    assert exceeds(failed, total, count=count, percentage=percentage) is fails

@@ -197,7 +197,9 @@ def test_restore_testing_plan_runs_validates_and_cleans_up(setup: Setup) -> None
             "ValidationWindowHours": 2,
         },
     )
-    advance_to(6, 30)  # the plan ran at 06:00; the restore took 7 emulated minutes
+    # the plan runs at the next 06:00 (whatever the wall clock says now); the restore takes 7 minutes
+    advance_to(6, 0)
+    clock.advance(seconds=30 * 60)
     jobs = setup.backup.list_restore_jobs(ByRestoreTestingPlanArn=plan_arn)["RestoreJobs"]
     assert len(jobs) == 1
     job = jobs[0]

@@ -126,6 +126,11 @@ SSM = {
     "/cfct-backup/protected-ous/ids": ",".join(OU_IDS[p] for p in ("Workloads:Prod", "Workloads:Dev")),
     "/cfct-backup/identity-center/instance-arn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
     "/cfct-backup/identity-center/break-glass-group-id": "12345678-1234-1234-1234-123456789012",
+    # the lifecycle stack's artifacts (no policy depends on them)
+    "/cfct-backup/artifacts/bucket": f"cfct-backup-artifacts-{MANAGEMENT}",
+    "/cfct-backup/artifacts/lambda-key": "lambdas/cfct-backup.zip",
+    "/cfct-backup/artifacts/lambda-version": "v1",
+    "/cfct-backup/alert-email": "",
     # organization.config_parameters' default: the management account decides who may audit
     "/cfct-backup/audit/principal-arns": f"arn:{P}:iam::{MANAGEMENT}:root",
 }
@@ -407,6 +412,9 @@ def build() -> Package:
             }
         ],
     }
+    # The management account's automation (enrolment, reconcile, ...): the lifecycle stack's roles.
+    lifecycle = _render("lifecycle-automation.yaml", MANAGEMENT, HOME)
+    _add_roles(pkg, MANAGEMENT, {k: v for k, v in lifecycle.items() if "RoleName" in v["Properties"]})
     # AWSControlTowerExecution: AdministratorAccess in every enrolled account (Control Tower).
     for account in (MEMBER, DEV_MEMBER, BUNKER, KEY_VAULT, LOG_ARCHIVE, AUDIT):
         pkg.identities[role(account, "AWSControlTowerExecution")] = [ADMIN]

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.backup_policy import cron
 from cfct_backup.backup_policy.merge import expand_variables
 from cfct_backup.backup_policy.parse import as_bool, as_int
@@ -90,9 +92,7 @@ def _rule(name: str, rule: Mapping[str, Any]) -> dict[str, Any]:
         for key, action in copies.items():
             if not isinstance(action, Mapping):
                 continue
-            # user guide: without target_backup_vault_arn, AWS uses the key in lower case
-            target = action.get("target_backup_vault_arn", str(key).lower())
-            entry: dict[str, Any] = {"DestinationBackupVaultArn": str(target)}
+            entry: dict[str, Any] = {"DestinationBackupVaultArn": contract.copy_target(str(key), action)}
             clife = _lifecycle(action.get("lifecycle"))
             if clife:
                 entry["Lifecycle"] = clife

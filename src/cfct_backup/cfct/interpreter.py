@@ -53,12 +53,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import boto3
+from cfct_backup_automation import contract
 from cfct_backup_automation.accounts import is_active
 
 from cfct_backup.cfct.cfn import load_template, resource_types
 from cfct_backup.cfct.manifest import Manifest, ManifestResource
 
-EXECUTION_ROLE = "AWSControlTowerExecution"
+EXECUTION_ROLE = contract.CONTROL_TOWER_EXECUTION_ROLE
 # CfCT's stack sets' administration role, as its template names it (ADMINISTRATION_ROLE_ARN:
 # arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSControlTowerStackSetRole)
 ADMINISTRATION_ROLE = "AWSControlTowerStackSetRole"
@@ -230,7 +231,7 @@ class ClientFactory:
             partition = "aws"
             creds = self.session.client("sts").assume_role(
                 RoleArn=f"arn:{partition}:iam::{account_id}:role/{self.role_name}",
-                RoleSessionName="cfct-backup-simulate",
+                RoleSessionName=contract.SIMULATE_SESSION,
             )["Credentials"]
             self._sessions[account_id] = boto3.Session(
                 aws_access_key_id=creds["AccessKeyId"],

@@ -13,6 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+from cfct_backup_automation import contract
+
 from cfct_backup.commands.output import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -29,20 +31,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default=None, help="AWS profile of the management account")
     parser.add_argument("--region", default=None, help="home Region (default: the profile's Region)")
     parser.add_argument(
-        "--config-prefix", default="/cfct-backup", help="SSM parameter prefix of the configuration"
+        "--config-prefix", default=contract.SSM_PREFIX, help="SSM parameter prefix of the configuration"
     )
     parser.add_argument(
-        "--role-name", default=None, help="role to assume in the accounts (default: cfct-backup-audit)"
+        "--role-name", default=None, help=f"role to assume in the accounts (default: {contract.AUDIT_ROLE})"
     )
     parser.add_argument(
-        "--inventory-table", default=None, help="inventory table (default: cfct-backup-inventory)"
+        "--inventory-table", default=None, help=f"inventory table (default: {contract.INVENTORY_TABLE})"
     )
     parser.add_argument(
         "--expected-plans", default="", help="comma-separated plan names every account must have"
     )
     parser.add_argument(
         "--baseline-stack-set",
-        default="CustomControlTower-cfct-backup-member-baseline",
+        default=contract.MEMBER_BASELINE_STACK_SET,
         help="stack set of the member baseline ('' to skip the stack instance check)",
     )
     parser.add_argument("--concurrency", type=int, default=8, help="accounts checked in parallel (default 8)")
@@ -64,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _environ(args: argparse.Namespace) -> dict[str, str]:
-    from cfct_backup_automation.config import AUDIT_ROLE_NAME  # noqa: PLC0415
+    from cfct_backup_automation.contract import AUDIT_ROLE as AUDIT_ROLE_NAME  # noqa: PLC0415
 
     env = {
         "AUTOMATION_ROLE_NAME": AUDIT_ROLE_NAME,
@@ -110,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         role_name=cfg.role_name,
         partition=cfg.partition,
         home_account=caller,
-        session_name="cfct-backup-audit",
+        session_name=contract.AUDIT_ROLE,
     )
     show = progress_printer()
     show(f"auditing the organization of {cfg.management_account} with {max(1, args.concurrency)} worker(s)")

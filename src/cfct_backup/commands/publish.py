@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cfct_backup_automation import contract
+
 from cfct_backup.commands.package import add_dependency_arguments, dependency_source
 from cfct_backup.delivery import DeliveryError
 from cfct_backup.delivery.package import build_package, load_built
@@ -31,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--artifact-bucket",
-        help="versioned bucket for the Lambda zip (default: the value of /cfct-backup/artifacts/bucket)",
+        help="versioned bucket for the Lambda zip (default: the value of "
+        f"{contract.SSM_ARTIFACT_BUCKET.name})",
     )
     parser.add_argument("--lambda-key", help="S3 key of the Lambda zip")
     target = parser.add_mutually_exclusive_group()

@@ -6,9 +6,11 @@ imports boto3 at module level: clients are passed in by the command that owns th
 
 from __future__ import annotations
 
+from cfct_backup_automation import contract
+
 CONFIG_ZIP_NAME = "custom-control-tower-configuration.zip"
-LAMBDA_ZIP_NAME = "cfct-backup-automation.zip"
-PACKAGE_RECORD_NAME = "cfct-backup-package.json"
+LAMBDA_ZIP_NAME = contract.LAMBDA_ZIP_NAME
+PACKAGE_RECORD_NAME = contract.PACKAGE_RECORD_NAME
 
 
 class DeliveryError(Exception):

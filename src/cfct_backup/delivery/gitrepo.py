@@ -17,13 +17,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from cfct_backup_automation import contract
+
 from cfct_backup.delivery import DeliveryError
 from cfct_backup.delivery.package import Artifact
 from cfct_backup.delivery.steps import Step
 from cfct_backup.delivery.zipfiles import extract_zip
 
 COMMITTER_NAME = "cfct-backup publish"
-COMMITTER_EMAIL = "cfct-backup-publish@users.noreply.invalid"
+COMMITTER_EMAIL = contract.PUBLISH_COMMITTER_EMAIL
 
 
 def _git(*args: str, cwd: Path | None = None) -> str:

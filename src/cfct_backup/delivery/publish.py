@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.cfct.manifest import check_manifest
 from cfct_backup.delivery import CONFIG_ZIP_NAME, DeliveryError
 from cfct_backup.delivery.gitrepo import push_configuration
@@ -42,10 +44,10 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_ssm import SSMClient
 
-PARAM_BUCKET = "/cfct-backup/artifacts/bucket"
-PARAM_LAMBDA_KEY = "/cfct-backup/artifacts/lambda-key"
-PARAM_LAMBDA_VERSION = "/cfct-backup/artifacts/lambda-version"
-DEFAULT_LAMBDA_KEY = "cfct-backup/lambda/cfct-backup-automation.zip"
+PARAM_BUCKET = contract.SSM_ARTIFACT_BUCKET.name
+PARAM_LAMBDA_KEY = contract.SSM_LAMBDA_KEY.name
+PARAM_LAMBDA_VERSION = contract.SSM_LAMBDA_VERSION.name
+DEFAULT_LAMBDA_KEY = contract.DEFAULT_LAMBDA_KEY
 SHA256_METADATA = "sha256"
 
 

@@ -5,7 +5,8 @@ extended AWS Backup, Organizations (backup policies, effective policies), STS (a
 be assumed), KMS (``CreateGrant`` with a ``Name`` is idempotent) and CloudFormation
 (``AWS::Backup::*``, ``AWS::Organizations::Policy``, custom resources routed to in-process handlers,
 and the other types the package's templates use) and EventBridge (SNS and Lambda targets delivered
-instead of crashing ``PutEvents``).
+instead of crashing ``PutEvents``) and Step Functions (a Distributed Map fails past its tolerated
+failure threshold).
 
 Each piece extends moto's own backend and response classes, the way moto is organised, so it could
 be sent upstream. See ``docs`` in each module for the AWS rule it implements.
@@ -66,6 +67,7 @@ def install(*, enforce: bool = True) -> Installation:
                     kms,
                     organizations,
                     s3,
+                    stepfunctions,
                     sts,
                 )
 
@@ -78,6 +80,7 @@ def install(*, enforce: bool = True) -> Installation:
                 s3.install()
                 iam.install()
                 fixes.install()
+                stepfunctions.install()
                 _installed = True
     return Installation(enforce)
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
+from cfct_backup_automation import contract
 
 from cfct_backup.emulator import iam, leniencies
 
@@ -72,7 +73,7 @@ def probe(result: Authorization, name: str, principal: str, action: str, attempt
     result.probes.append(Probe(name, principal, action, "allowed"))
 
 
-MEMBER_ADMIN_ROLE = "cfct-backup-probe-member-admin"
+MEMBER_ADMIN_ROLE = contract.PROBE_MEMBER_ADMIN_ROLE
 
 
 def member_admin_session(clients: Any, account_id: str, region: str) -> Any:

@@ -23,19 +23,21 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from cfct_backup_automation import contract
+
 from cfct_backup.emulator.custom_resources import register
 
 LAMBDA_ENV: dict[str, str] = {
-    "CONFIG_PARAMETER_PREFIX": "/cfct-backup",
-    "INVENTORY_TABLE": "cfct-backup-inventory",
-    "IDEMPOTENCY_TABLE": "cfct-backup-idempotency",
-    "AUTOMATION_ROLE_NAME": "cfct-backup-automation",
-    "POWERTOOLS_SERVICE_NAME": "cfct-backup",
-    "POWERTOOLS_METRICS_NAMESPACE": "CfctBackup",
+    "CONFIG_PARAMETER_PREFIX": contract.SSM_PREFIX,
+    "INVENTORY_TABLE": contract.INVENTORY_TABLE,
+    "IDEMPOTENCY_TABLE": contract.IDEMPOTENCY_TABLE,
+    "AUTOMATION_ROLE_NAME": contract.AUTOMATION_ROLE,
+    "POWERTOOLS_SERVICE_NAME": contract.SERVICE_NAME,
+    "POWERTOOLS_METRICS_NAMESPACE": contract.METRICS_NAMESPACE,
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "LOG_LEVEL": "ERROR",
-    "BASELINE_STACK_SET_NAME": "CustomControlTower-cfct-backup-member-baseline",
+    "BASELINE_STACK_SET_NAME": contract.MEMBER_BASELINE_STACK_SET,
     # in-process: no real waiting for IAM propagation
     "ASSUME_ROLE_ATTEMPTS": "2",
     "ASSUME_ROLE_BACKOFF_SECONDS": "0",
@@ -53,7 +55,7 @@ HANDLER_MODULES = (
 class LambdaContext:
     """The bits of the Lambda context object that powertools reads."""
 
-    function_name = "cfct-backup-simulated"
+    function_name = contract.SIMULATED_FUNCTION
     memory_limit_in_mb = 512
     function_version = "$LATEST"
 
@@ -78,7 +80,7 @@ class Invocation:
 @contextmanager
 def lambda_environment(extra: Mapping[str, str] | None = None) -> Any:
     env = {**LAMBDA_ENV, **(extra or {})}
-    env.setdefault("AWS_LAMBDA_FUNCTION_NAME", "cfct-backup-enrolment")
+    env.setdefault("AWS_LAMBDA_FUNCTION_NAME", contract.ENROLMENT_FUNCTION)
     with mock.patch.dict(os.environ, env):
         yield
 
@@ -181,7 +183,7 @@ def _where(exc: BaseException) -> str:
 
 def deliver_event(event: Mapping[str, Any]) -> Invocation:
     """EventBridge -> the enrolment function."""
-    return _invoke(ENROLMENT_ENTRIES, "enrolment", dict(event), "cfct-backup-enrolment")
+    return _invoke(ENROLMENT_ENTRIES, "enrolment", dict(event), contract.ENROLMENT_FUNCTION)
 
 
 def run_reconcile(time: str) -> Invocation:
@@ -197,13 +199,13 @@ def run_reconcile(time: str) -> Invocation:
         "resources": [],
         "detail": {},
     }
-    return _invoke(RECONCILE_ENTRIES, "reconcile", event, "cfct-backup-reconcile")
+    return _invoke(RECONCILE_ENTRIES, "reconcile", event, contract.RECONCILE_FUNCTION)
 
 
 def register_custom_resources() -> str | None:
     """Route the custom resource function of the lifecycle stack to its real handler; the message
     names what is missing when it cannot."""
-    with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource"}):
+    with lambda_environment({"AWS_LAMBDA_FUNCTION_NAME": contract.CUSTOM_RESOURCE_FUNCTION}):
         found = _entry(CUSTOM_RESOURCE_ENTRIES)
     if found is None:
         return "custom resources not routable: no custom resource handler in cfct_backup_automation"
@@ -211,13 +213,13 @@ def register_custom_resources() -> str | None:
 
     def call(event: Any, context: Any = None) -> Any:
         env = {
-            **function_environment("cfct-backup-custom-resource"),
-            "AWS_LAMBDA_FUNCTION_NAME": "cfct-backup-custom-resource",
+            **function_environment(contract.CUSTOM_RESOURCE_FUNCTION),
+            "AWS_LAMBDA_FUNCTION_NAME": contract.CUSTOM_RESOURCE_FUNCTION,
         }
         with lambda_environment(env):
-            return handler(event, context or LambdaContext("cfct-backup-custom-resource"))
+            return handler(event, context or LambdaContext(contract.CUSTOM_RESOURCE_FUNCTION))
 
-    register("cfct-backup-custom-resource", call)
+    register(contract.CUSTOM_RESOURCE_FUNCTION, call)
     return None
 
 

@@ -24,22 +24,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.cfct.interpreter import ClientFactory
 from cfct_backup.organization import Organization, OrganizationIds
 from cfct_backup.simulation.recovery import RESTORE_TESTS_RULE
 
-TRAIL = "cfct-backup-org-trail"
-TRAIL_LOG_GROUP = "/cfct-backup/org-trail"
-METRIC_NAMESPACE = "CfctBackup"
-CENTRAL_BUS = "cfct-backup-events"
-ALERT_TOPIC = "cfct-backup-alerts"
-REPORT_PLANS = ("cfct_backup_backup_jobs", "cfct_backup_copy_jobs", "cfct_backup_restore_jobs")
+TRAIL = contract.ORG_TRAIL
+TRAIL_LOG_GROUP = contract.TRAIL_LOG_GROUP
+METRIC_NAMESPACE = contract.METRICS_NAMESPACE
+CENTRAL_BUS = contract.CENTRAL_BUS
+ALERT_TOPIC = contract.ALERT_TOPIC
+REPORT_PLANS = (contract.REPORT_PLANS[0], contract.REPORT_PLANS[1], contract.REPORT_PLANS[2])
 REPORT_PREFIX = "audit-manager"
-BUNKER_KEY_ALIAS = "alias/cfct-backup-bunker"
-BREAK_GLASS_ROLE = "cfct-backup-break-glass"
+BUNKER_KEY_ALIAS = contract.BUNKER_KEY_ALIAS
+BREAK_GLASS_ROLE = contract.BREAK_GLASS_ROLE
 BREAK_GLASS_SESSION_SECONDS = 3600
-SELF_SERVICE_LAUNCH_ROLE = "cfct-backup-self-service-launch"
-MEMBER_EVENT_RULE = "cfct-backup-forward-events"
+SELF_SERVICE_LAUNCH_ROLE = contract.SELF_SERVICE_LAUNCH_ROLE
+MEMBER_EVENT_RULE = contract.MEMBER_EVENT_RULE
 BACKUP_PRINCIPAL = "backup.amazonaws.com"
 MFA_ACTIONS = ("kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey")
 KEY_USE_ACTIONS = (
@@ -230,7 +232,7 @@ def recorded(clients: ClientFactory, account_id: str, region: str, resource_type
 
 
 def log_bucket_name(log_archive_id: str, home: str) -> str:
-    return f"cfct-backup-logs-{log_archive_id}-{home}"
+    return contract.log_bucket(log_archive_id, home)
 
 
 def check_log_archive(clients: ClientFactory, org: Organization, ids: OrganizationIds) -> list[CentralCheck]:
@@ -273,7 +275,7 @@ def check_log_archive(clients: ClientFactory, org: Organization, ids: Organizati
             "3.7",
             seen="",
         )
-    conforms = f"awsconfigconforms-cfct-backup-{account_id}-{home}"
+    conforms = contract.conformance_bucket(account_id, home)
     if c.call(f"conformance pack bucket {conforms}", ("3.6",), lambda: s3.head_bucket(Bucket=conforms)):
         c.add(f"conformance pack bucket {conforms}", True, "exists", "3.6")
     return c.items
@@ -427,16 +429,16 @@ def check_management(clients: ClientFactory, org: Organization, ids: Organizatio
             seen="",
         )
     packs = c.call(
-        "organization conformance pack cfct-backup-controls",
+        f"organization conformance pack {contract.CONFORMANCE_PACK}",
         ("3.6",),
         lambda: recorded(clients, account_id, home, "AWS::Config::OrganizationConformancePack"),
     )
     if packs is not None:
         c.add(
-            "organization conformance pack cfct-backup-controls",
-            "cfct-backup-controls" in packs,
+            f"organization conformance pack {contract.CONFORMANCE_PACK}",
+            contract.CONFORMANCE_PACK in packs,
             "recorded (the emulator has no Config API)"
-            if "cfct-backup-controls" in packs
+            if contract.CONFORMANCE_PACK in packs
             else "not recorded",
             "3.6",
         )
@@ -512,11 +514,9 @@ def check_audit(clients: ClientFactory, org: Organization, ids: OrganizationIds)
     bunker_id = ids.accounts[org.roles["bunker"]]
     # a report plan writes only to its own account's bucket; that bucket replicates to the bunker's
     # (templates/audit.yaml; https://docs.aws.amazon.com/aws-backup/latest/devguide/create-report-plan-api.html)
-    report_bucket = f"cfct-backup-audit-reports-{account_id}-{home}"
+    report_bucket = contract.audit_report_bucket(account_id, home)
     c.add(
-        *report_replication(
-            clients, account_id, home, report_bucket, f"cfct-backup-reports-{bunker_id}-{home}"
-        )
+        *report_replication(clients, account_id, home, report_bucket, contract.report_bucket(bunker_id, home))
     )
     protected_ou_ids = {ids.ous[p] for p in org.protected_paths}
     for plan_name in REPORT_PLANS:
@@ -620,7 +620,7 @@ def check_bunker(clients: ClientFactory, org: Organization, ids: OrganizationIds
     account_id, home = ids.accounts[name], org.home_region
     c = _Checks("bunker", name, account_id, home)
     s3 = clients.client("s3", account_id, home)
-    bucket = f"cfct-backup-reports-{account_id}-{home}"
+    bucket = contract.report_bucket(account_id, home)
     if c.call(f"report bucket {bucket}", ("3.11", "4.8"), lambda: s3.head_bucket(Bucket=bucket)) is not None:
         status = s3.get_bucket_versioning(Bucket=bucket).get("Status")
         c.add(f"report bucket {bucket} versioned", status == "Enabled", f"versioning {status}", "3.11", "4.8")
@@ -640,17 +640,14 @@ def check_bunker(clients: ClientFactory, org: Organization, ids: OrganizationIds
         )
         trust = role.get("AssumeRolePolicyDocument", {})
         sso_only = all(
-            any(
-                "AWSReservedSSO_cfct-backup-break-glass" in v
-                for v in _condition_values(st, "aws:PrincipalArn")
-            )
+            any(contract.BREAK_GLASS_SSO_ROLE_PREFIX in v for v in _condition_values(st, "aws:PrincipalArn"))
             for st in _statements(trust)
             if st.get("Effect") == "Allow"
         ) and bool(_statements(trust))
         c.add(
             "break-glass role: assumable only through the Identity Center permission set",
             sso_only,
-            "trust policy not limited to AWSReservedSSO_cfct-backup-break-glass_*",
+            f"trust policy not limited to {contract.BREAK_GLASS_SSO_ROLE_PREFIX}*",
             "4.6",
             "4.7",
             seen="",
@@ -718,7 +715,7 @@ def backup_job_failed_event(account_id: str, region: str) -> dict[str, Any]:
     """A `Backup Job State Change` FAILED entry as AWS Backup emits it (https://docs.aws.amazon.com/
     aws-backup/latest/devguide/eventbridge.html). AWS reserves `aws.*` sources for its services:
     only the emulator accepts this from PutEvents, standing in for AWS Backup itself."""
-    job = f"cfct-backup-drill-{uuid.uuid4().hex[:12]}"
+    job = f"{contract.ALERT_DRILL_PREFIX}{uuid.uuid4().hex[:12]}"
     return {
         "Source": "aws.backup",
         "DetailType": "Backup Job State Change",
@@ -726,7 +723,7 @@ def backup_job_failed_event(account_id: str, region: str) -> dict[str, Any]:
         "Detail": json.dumps(
             {
                 "backupJobId": job,
-                "backupVaultName": "cfct-backup-vault",
+                "backupVaultName": contract.MEMBER_VAULT,
                 "state": "FAILED",
                 "statusMessage": "cfct-backup simulate: end-to-end alert drill",
                 "resourceType": "EBS",
@@ -755,7 +752,7 @@ def check_event_path(clients: ClientFactory, org: Organization, ids: Organizatio
     sns = clients.client("sns", audit_id, home)
     events = clients.client("events", audit_id, home)
     topic_arn = f"arn:aws:sns:{home}:{audit_id}:{ALERT_TOPIC}"
-    probe = f"cfct-backup-simulate-probe-{uuid.uuid4().hex[:8]}"
+    probe = f"{contract.PROBE_PREFIX}{uuid.uuid4().hex[:8]}"
     queue_url = sqs.create_queue(QueueName=probe)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"

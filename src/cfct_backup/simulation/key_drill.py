@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cfct_backup_automation import contract
 from cfct_backup_automation.copy_readiness import Selected, readiness_gaps
 
 from cfct_backup.cfct.interpreter import ClientFactory
 
-MEMBER_VAULT = "cfct-backup-vault"
-SERVICE_ROLE = "cfct-backup-service-role"
+MEMBER_VAULT = contract.MEMBER_VAULT
+SERVICE_ROLE = contract.SERVICE_ROLE
 
 
 def _key(kms: Any, account_id: str, bunker_id: str, admit: bool) -> str:

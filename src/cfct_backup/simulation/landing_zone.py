@@ -28,6 +28,7 @@ from typing import Any
 from unittest import mock
 
 import boto3
+from cfct_backup_automation import contract
 
 from cfct_backup.cfct.interpreter import (
     ADMINISTRATION_ROLE,
@@ -44,7 +45,7 @@ MOTO_CONFIG: dict[str, Any] = {
     "iam": {"load_aws_managed_policies": False},
     "lambda": {"use_docker": False},
 }
-ARTIFACT_KEY = "lambda/cfct-backup-automation.zip"
+ARTIFACT_KEY = contract.SIMULATION_LAMBDA_KEY
 
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -127,7 +128,7 @@ def create_execution_role(account_id: str, management_id: str) -> None:
     )
 
 
-PREREQUISITE_STACK = "cfct-backup-management-execution-role"
+PREREQUISITE_STACK = contract.PREREQUISITE_STACK
 PREREQUISITE_TEMPLATE = "prerequisites/management-execution-role.yaml"
 # A stand-in for Control Tower's account baseline: only its instances matter (they say who is enrolled)
 _BASELINE_TEMPLATE = json.dumps(
@@ -324,7 +325,7 @@ def stage_artifacts(org: Organization, session: boto3.Session, code: bytes) -> d
     """Upload the Lambda artifact and record its location in SSM, as `publish` does."""
     region = org.home_region
     account = session.client("sts").get_caller_identity()["Account"]
-    bucket = f"cfct-backup-artifacts-{account}-{region}"
+    bucket = contract.artifact_bucket(account, region)
     s3 = session.client("s3", region_name=region)
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         if region == "us-east-1":
@@ -335,9 +336,9 @@ def stage_artifacts(org: Organization, session: boto3.Session, code: bytes) -> d
     version = s3.put_object(Bucket=bucket, Key=ARTIFACT_KEY, Body=code)["VersionId"]
     ssm = session.client("ssm", region_name=region)
     values = {
-        "/cfct-backup/artifacts/bucket": bucket,
-        "/cfct-backup/artifacts/lambda-key": ARTIFACT_KEY,
-        "/cfct-backup/artifacts/lambda-version": version,
+        contract.SSM_ARTIFACT_BUCKET.name: bucket,
+        contract.SSM_LAMBDA_KEY.name: ARTIFACT_KEY,
+        contract.SSM_LAMBDA_VERSION.name: version,
     }
     for name, value in values.items():
         ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)

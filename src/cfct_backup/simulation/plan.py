@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.backup_policy import backup_plans, effective_policy
 from cfct_backup.cfct.cfn import Evaluator, Unresolvable, load_template
 from cfct_backup.cfct.interpreter import ACCOUNT_ID, ALFRED, STACK_SET_PREFIX
@@ -85,9 +87,9 @@ class Planner:
         self.ids = ids
         self.problems: list[str] = []
         self.ssm = {name: value for name, (_t, value) in config_parameters(org, ids).items()}
-        self.ssm.setdefault("/cfct-backup/artifacts/bucket", "cfct-backup-artifacts")
-        self.ssm.setdefault("/cfct-backup/artifacts/lambda-key", "lambda/cfct-backup-automation.zip")
-        self.ssm.setdefault("/cfct-backup/artifacts/lambda-version", "1")
+        self.ssm.setdefault(contract.SSM_ARTIFACT_BUCKET.name, contract.PLAN_ARTIFACT_BUCKET)
+        self.ssm.setdefault(contract.SSM_LAMBDA_KEY.name, contract.SIMULATION_LAMBDA_KEY)
+        self.ssm.setdefault(contract.SSM_LAMBDA_VERSION.name, "1")
         self.management_id = ids.accounts.get(org.management.name, org.management.id or "")
 
     # ---- targets -------------------------------------------------------------------------------

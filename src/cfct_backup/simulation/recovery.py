@@ -26,22 +26,24 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.cfct.interpreter import ClientFactory
 from cfct_backup.emulator import iam
 from cfct_backup.organization import Organization, OrganizationIds
 
-DRILL_TABLE = "cfct-backup-recovery-drill"
-TEST_TABLE = "cfct-backup-restore-test-drill"
-RESTORED_TABLE = "cfct-backup-restored-drill"
+DRILL_TABLE = contract.RECOVERY_DRILL_TABLE
+TEST_TABLE = contract.RESTORE_TEST_DRILL_TABLE
+RESTORED_TABLE = contract.RESTORED_DRILL_TABLE
 DRILL_ITEMS = 5
 DRILL_TIER = "daily"
-MEMBER_VAULT = "cfct-backup-vault"
-BUNKER_VAULT = "cfct-backup-bunker"
-RECOVERY_VAULT = "cfct-backup-recovery"
-RESTORE_ROLE = "cfct-backup-restore"
-SERVICE_ROLE = "cfct-backup-service-role"
-BREAK_GLASS_ROLE = "cfct-backup-break-glass"
-RESTORE_TESTS_RULE = "cfct-backup-restore-tests-completed"  # templates/restore-validation.yaml
+MEMBER_VAULT = contract.MEMBER_VAULT
+BUNKER_VAULT = contract.BUNKER_VAULT
+RECOVERY_VAULT = contract.RECOVERY_VAULT
+RESTORE_ROLE = contract.RESTORE_ROLE
+SERVICE_ROLE = contract.SERVICE_ROLE
+BREAK_GLASS_ROLE = contract.BREAK_GLASS_ROLE
+RESTORE_TESTS_RULE = contract.RESTORE_TESTS_RULE  # templates/restore-validation.yaml
 POLL_SECONDS = 60.0
 
 
@@ -101,7 +103,7 @@ def break_glass_restore(
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
-        Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
+        Tags=[{"Key": contract.TIER_TAG, "Value": DRILL_TIER}],
     )["TableDescription"]["TableArn"]
     for i in range(DRILL_ITEMS):
         m_dynamodb.put_item(TableName=DRILL_TABLE, Item={"id": {"S": f"order-{i}"}})
@@ -384,7 +386,7 @@ def restore_test(
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
-        Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
+        Tags=[{"Key": contract.TIER_TAG, "Value": DRILL_TIER}],
     )["TableDescription"]["TableArn"]
     for i in range(DRILL_ITEMS):
         dynamodb.put_item(TableName=TEST_TABLE, Item={"id": {"S": f"order-{i}"}})

@@ -12,6 +12,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from cfct_backup_automation import contract
+from cfct_backup_automation.destinations import copy_destinations
+
 from cfct_backup.backup_policy import backup_plans
 from cfct_backup.cfct.interpreter import ClientFactory, Finding
 from cfct_backup.organization import Organization, OrganizationIds
@@ -20,12 +23,12 @@ from cfct_backup.simulation.key_drill import key_drill
 from cfct_backup.simulation.recovery import render as render_restores
 from cfct_backup.simulation.recovery import restore_gaps
 
-MEMBER_VAULT = "cfct-backup-vault"
-MEMBER_KEY_ALIAS = "alias/cfct-backup-vault"
-BUNKER_VAULT = "cfct-backup-bunker"
-SERVICE_ROLE = "cfct-backup-service-role"
-EVENT_RULE = "cfct-backup-forward-events"
-FRAMEWORK = "cfct_backup_controls"
+MEMBER_VAULT = contract.MEMBER_VAULT
+MEMBER_KEY_ALIAS = contract.MEMBER_KEY_ALIAS
+BUNKER_VAULT = contract.BUNKER_VAULT
+SERVICE_ROLE = contract.SERVICE_ROLE
+EVENT_RULE = contract.MEMBER_EVENT_RULE
+FRAMEWORK = contract.FRAMEWORK
 PROTECTED_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle")
 
 State = Literal["PROTECTED", "GAP", "NOT_IN_SCOPE", "ROLE"]
@@ -319,25 +322,11 @@ def effective_backup_policy(
     return data if isinstance(data, dict) else {}
 
 
-def _value(node: Any) -> Any:
-    """An effective policy leaf: `{"@@assign": v}` or v."""
-    if isinstance(node, dict) and "@@assign" in node:
-        return node["@@assign"]
-    return node
-
-
 def plans_and_copies(policy: dict[str, Any], account_id: str, region: str) -> tuple[list[str], list[str]]:
     """Plan names and copy destination ARNs (`$account` / `$region` expanded) of an effective policy."""
     plans = policy.get("plans", {}) or {}
     names = sorted(plans)
-    copies: set[str] = set()
-    for plan in plans.values():
-        plan_regions = _value(plan.get("regions", {})) or []
-        for rule in (plan.get("rules", {}) or {}).values():
-            for target in rule.get("copy_actions", {}) or {}:
-                for plan_region in plan_regions or [region]:
-                    copies.add(str(target).replace("$account", account_id).replace("$region", plan_region))
-    return names, sorted(copies)
+    return names, copy_destinations(plans, account_id, [region])
 
 
 _VAULT_ARN = re.compile(r"^arn:[\w-]+:backup:([\w-]+):(\d{12}):backup-vault:([\w.-]+)$")
@@ -404,7 +393,7 @@ def copy_drill(
     return lines, gaps
 
 
-DRILL_TABLE = "cfct-backup-scheduled-drill"
+DRILL_TABLE = contract.SCHEDULED_DRILL_TABLE
 DRILL_TIER = "daily"
 
 
@@ -425,7 +414,7 @@ def scheduled_drill(
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
-        Tags=[{"Key": "cfct-backup:tier", "Value": DRILL_TIER}],
+        Tags=[{"Key": contract.TIER_TAG, "Value": DRILL_TIER}],
     )["TableDescription"]["TableArn"]
     try:
         clock.advance(days=1)
@@ -628,7 +617,11 @@ def render_table(report: Report) -> str:
         "enrolment",
     ]
     all_plans = [p for a in report.accounts for p in a.plans]
-    prefix = "cfct-backup-" if all_plans and all(p.startswith("cfct-backup-") for p in all_plans) else ""
+    prefix = (
+        contract.BACKUP_POLICY_PREFIX
+        if all_plans and all(p.startswith(contract.BACKUP_POLICY_PREFIX) for p in all_plans)
+        else ""
+    )
     rows: list[list[str]] = []
     for a in report.accounts:
         vault = _short_regions(a.regions, "vault")

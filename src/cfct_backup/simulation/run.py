@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.cfct.interpreter import (
     CFCT_LENIENCIES,
     ClientFactory,
@@ -251,7 +253,7 @@ class Simulation:
             artifacts = landing_zone.stage_artifacts(org, session, code)
             self.step(
                 "organization",
-                f"[2/6] organization built; artifact at s3://{artifacts['/cfct-backup/artifacts/bucket']}",
+                f"[2/6] organization built; artifact at s3://{artifacts[contract.SSM_ARTIFACT_BUCKET.name]}",
             )
             automation.reset_handlers()
             routed = automation.register_custom_resources()

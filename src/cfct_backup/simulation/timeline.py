@@ -3,8 +3,10 @@
 On a real landing zone the Control Tower CreateManagedAccount event reaches the enrolment function
 first; CfCT's pipeline, started by the same event, deploys the member baseline tens of minutes
 later, and CloudFormation then emits one `StackSet StackInstance Status Change` event per instance.
-An Organizations MoveAccount starts no CfCT run at all. This module replays that on the emulator's
-clock (`cfct_backup.emulator.clock`):
+An Organizations MoveAccount starts no CfCT run at all, nor does a Control Tower baseline call
+(EnableBaseline / ResetEnabledBaseline / UpdateEnabledBaseline, landing zone 3.1+/4.0: it enrols an
+OU's accounts in Control Tower). This module replays that on the emulator's clock
+(`cfct_backup.emulator.clock`):
 
 - every lifecycle event is delivered to the real enrolment handler at its time; the handler's
   clock (`cfct_backup_automation.runtime.utcnow`) is the simulated one;
@@ -19,7 +21,10 @@ clock (`cfct_backup.emulator.clock`):
 - finally a scheduled reconcile runs.
 
 Per account the report gets `timeToProtectedSeconds` (inventory `protectedAt` minus the time of the
-account's first in-scope event, both on the simulated clock) and `dlqMessages`.
+account's first in-scope event, both on the simulated clock) and `dlqMessages`. A baseline call names
+an OU, not an account: it is the first in-scope event of each account of the protected OU it
+concerns (every protected OU for a reset or update, which name only the enabled baseline) that is not
+PROTECTED when it is delivered.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
+from cfct_backup_automation import contract
+from cfct_backup_automation.events import BASELINE_CALLS
+
 from cfct_backup.cfct.interpreter import CONTROL_TOWER_STATUS_KEYS, triggers_pipeline
 from cfct_backup.emulator import clock
 from cfct_backup.simulation import automation
@@ -44,7 +52,7 @@ if TYPE_CHECKING:
     from cfct_backup.cfct.interpreter import DeploymentResult, Interpreter
 
 # CfCT's pipeline (Name of the AWS::CodePipeline::Pipeline in customizations-for-aws-control-tower.template)
-CFCT_PIPELINE = "Custom-Control-Tower-CodePipeline"
+CFCT_PIPELINE = contract.CFCT_PIPELINE
 # "tens of minutes" after a vend (shared/DESIGN.md §8); the run the simulation models
 DEFAULT_PIPELINE_SECONDS = 25 * 60
 LAMBDA_RETRY_DELAYS = (60.0, 120.0)  # async invoke: two retries, about 1 and 2 minutes apart
@@ -128,8 +136,10 @@ class Timeline:
         protected_ous = self._protected_ous()
         for label, account, event in deliveries:
             self._push(_Item(self.start, next(self._seq), "event", event, label, account or "?"))
-            if account and self._enters_scope(event, protected_ous):
-                self.first_in_scope.setdefault(account, self.start)
+            if not self._enters_scope(event, protected_ous):
+                continue
+            for concerned in [account] if account else self._unprotected_accounts(event, protected_ous):
+                self.first_in_scope.setdefault(concerned, self.start)
         outcomes: list[EventOutcome] = []
         with mock.patch(
             "cfct_backup_automation.runtime.utcnow", lambda: datetime.fromtimestamp(clock.now(), UTC)
@@ -266,7 +276,7 @@ class Timeline:
 
     def _protected_ous(self) -> set[str]:
         ssm = self.session.client("ssm")
-        value = ssm.get_parameter(Name="/cfct-backup/protected-ous/ids")["Parameter"]["Value"]
+        value = ssm.get_parameter(Name=contract.SSM_PROTECTED_OU_IDS.name)["Parameter"]["Value"]
         return {v.strip() for v in str(value).split(",") if v.strip()}
 
     @staticmethod
@@ -279,7 +289,27 @@ class Timeline:
             return ou.get("organizationalUnitId") in protected
         params = detail.get("requestParameters") if isinstance(detail.get("requestParameters"), dict) else {}
         assert isinstance(params, dict)
+        if event.get("source") == "aws.controltower" and detail.get("eventName") in BASELINE_CALLS:
+            target = _baseline_target(params)
+            return target is None or target in protected
         return detail.get("eventName") == "MoveAccount" and params.get("destinationParentId") in protected
+
+    def _unprotected_accounts(self, event: Mapping[str, Any], protected: set[str]) -> list[str]:
+        """The accounts a baseline call concerns: those of its protected OU(s) not PROTECTED yet."""
+        detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+        assert isinstance(detail, dict)
+        params = detail.get("requestParameters") if isinstance(detail.get("requestParameters"), dict) else {}
+        assert isinstance(params, dict)
+        target = _baseline_target(params)
+        items = inventory_items()
+        orgs = self.session.client("organizations")
+        found = []
+        for ou in sorted([target] if target else protected):
+            for page in orgs.get_paginator("list_accounts_for_parent").paginate(ParentId=ou):
+                for acct in page.get("Accounts", []):
+                    if (items.get(acct["Id"]) or {}).get("state") != "PROTECTED":
+                        found.append(str(acct["Id"]))
+        return found
 
     def _instances(self) -> set[tuple[str, str, str]]:
         cfn = self.session.client("cloudformation")
@@ -339,7 +369,7 @@ class Timeline:
     def _send_to_dlq(self, event: Mapping[str, Any], error: str) -> None:
         sqs = self.session.client("sqs")
         try:
-            url = sqs.get_queue_url(QueueName="cfct-backup-automation-dlq")["QueueUrl"]
+            url = sqs.get_queue_url(QueueName=contract.AUTOMATION_DLQ)["QueueUrl"]
         except sqs.exceptions.QueueDoesNotExist:
             return
         sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"event": event, "error": error}, default=str))
@@ -384,9 +414,9 @@ class Timeline:
             "pipelineRuns": self.pipeline_runs,
             "dlqMessages": sum(self.dlq.values()),
             "alarms": {
-                "cfct-backup-protection-gaps": self._notifications(self.gap_metrics, ALARM_PERIOD),
-                "cfct-backup-enrolment-errors": self._notifications(dlq_times, LAMBDA_ALARM_PERIOD),
-                "cfct-backup-automation-dlq-depth": 1 if self.dlq else 0,
+                contract.PROTECTION_GAPS_ALARM: self._notifications(self.gap_metrics, ALARM_PERIOD),
+                contract.ENROLMENT_ERRORS_ALARM: self._notifications(dlq_times, LAMBDA_ALARM_PERIOD),
+                contract.DLQ_DEPTH_ALARM: 1 if self.dlq else 0,
             },
             "log": self.log,
             "leniency": LENIENCY,
@@ -409,6 +439,12 @@ def inventory_items(table: str = automation.LAMBDA_ENV["INVENTORY_TABLE"]) -> di
     except ddb.exceptions.ResourceNotFoundException:
         return {}
     return items
+
+
+def _baseline_target(params: Mapping[str, Any]) -> str | None:
+    """The OU ID of an EnableBaseline's targetIdentifier (an OU ARN); None for the other calls."""
+    target = params.get("targetIdentifier")
+    return str(target).rsplit("/", 1)[-1] if isinstance(target, str) and ":ou/" in target else None
 
 
 def _describe(result: Any) -> str:

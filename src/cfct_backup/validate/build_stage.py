@@ -111,27 +111,15 @@ def nag_template(text: str, rel: str) -> list[Problem]:
     for resource in items:
         for s in cfn_nag.suppressions(resource):
             reason = s.get("reason")
+            lacking = []
             if not isinstance(reason, str) or not reason.strip():
-                problems.append(
-                    Problem(
-                        rel,
-                        _resource_line(text, resource.logical_id),
-                        "warning",
-                        "NAG001",
-                        f"{resource.logical_id}: cfn_nag suppression of {s.get('id')!r} has no reason;"
-                        " say why next to it",
-                    )
-                )
+                lacking.append(f"cfn_nag suppression of {s.get('id')!r} has no reason; say why next to it")
             if s.get("id") is None:
-                problems.append(
-                    Problem(
-                        rel,
-                        _resource_line(text, resource.logical_id),
-                        "warning",
-                        "NAG001",
-                        f"{resource.logical_id}: cfn_nag suppression without an id suppresses nothing",
-                    )
-                )
+                lacking.append("cfn_nag suppression without an id suppresses nothing")
+            line = _resource_line(text, resource.logical_id)
+            problems.extend(
+                Problem(rel, line, "warning", "NAG001", f"{resource.logical_id}: {what}") for what in lacking
+            )
     for unmodelled in cfn_nag.unmodelled_types(template):
         problems.append(
             Problem(
@@ -188,19 +176,9 @@ def check_parameter_values(text: str, rel: str, *, read_by_cfct: bool = True) ->
     return problems
 
 
-def build_stage(root: Path, manifest_text: str | None = None) -> list[Problem]:
-    """Everything `run-validation.sh` checks beyond the manifest schema, over the package at `root`
-    (exactly what CfCT unpacks from the configuration zip)."""
-    root = Path(root)
+def template_scan(root: Path) -> list[Problem]:
+    """cfn_nag_scan over every file under templates/ the script selects (NAG000-NAG002, F-rules)."""
     problems: list[Problem] = []
-    manifest = root / "manifest.yaml"
-    if manifest_text is None:
-        try:
-            manifest_text = manifest.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            manifest_text = ""
-    problems.extend(check_file_lines(root, manifest_text, "manifest.yaml"))
-    named = {word for _, word in file_lines(manifest_text)}
     tdir = root / "templates"
     for path in sorted(p for p in tdir.rglob("*") if p.is_file()) if tdir.is_dir() else []:
         rel = path.relative_to(root).as_posix()
@@ -212,6 +190,13 @@ def build_stage(root: Path, manifest_text: str | None = None) -> list[Problem]:
             problems.append(Problem(rel, None, "error", "NAG000", f"cfn_nag cannot read it: {exc}"))
             continue
         problems.extend(nag_template(text, rel))
+    return problems
+
+
+def parameter_files(root: Path, manifest_text: str) -> list[Problem]:
+    """Every parameters/*.json is JSON (CFCT002) that CfCT's update_params does not crash on (CFCT003)."""
+    problems: list[Problem] = []
+    named = {word for _, word in file_lines(manifest_text)}
     pdir = root / "parameters"
     for path in sorted(p for p in pdir.rglob("*") if p.is_file()) if pdir.is_dir() else []:
         rel = path.relative_to(root).as_posix()
@@ -234,3 +219,23 @@ def build_stage(root: Path, manifest_text: str | None = None) -> list[Problem]:
             continue
         problems.extend(check_parameter_values(text, rel, read_by_cfct=rel in named))
     return problems
+
+
+def read_manifest_text(root: Path) -> str:
+    """manifest.yaml as the script reads it ("" when it cannot be read: MAN001 says it)."""
+    try:
+        return (root / "manifest.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def build_stage(root: Path, manifest_text: str | None = None) -> list[Problem]:
+    """Everything `run-validation.sh` checks beyond the manifest schema, over the package at `root`
+    (exactly what CfCT unpacks from the configuration zip)."""
+    root = Path(root)
+    text = read_manifest_text(root) if manifest_text is None else manifest_text
+    return [
+        *check_file_lines(root, text, "manifest.yaml"),
+        *template_scan(root),
+        *parameter_files(root, text),
+    ]

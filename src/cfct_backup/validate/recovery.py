@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cfct_backup_automation import contract
+
 from cfct_backup.emulator.backup import schedule
 from cfct_backup.problems import Problem
 
 DAY = 86400.0
-TIER_TAG = "cfct-backup:tier"
+TIER_TAG = contract.TIER_TAG
 HORIZON_DAYS = 400  # a year and more: every cron of AWS's syntax repeats within it
 
 

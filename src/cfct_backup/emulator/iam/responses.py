@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from botocore.awsrequest import AWSResponse, HTTPHeaders
+from cfct_backup_automation import contract
 
 _QUERY_CODE = {"ec2": "UnauthorizedOperation", "sns": "AuthorizationError"}
 
@@ -37,7 +38,7 @@ def access_denied(protocol: str, service: str, text: str) -> tuple[AWSResponse, 
     metadata = {
         "HTTPStatusCode": 403,
         "HTTPHeaders": {},
-        "RequestId": "cfct-backup-emulator",
+        "RequestId": contract.EMULATOR_REQUEST_ID,
         "RetryAttempts": 0,
     }
     http = AWSResponse("https://emulated.amazonaws.com/", 403, HTTPHeaders(), None)
