@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cfct_backup.cfct.cfn import load_template
+from cfct_backup.cfct.cfn import decode_template
 from cfct_backup.cfct.manifest import Manifest
 
 PRODUCT_TYPE = "AWS::ServiceCatalog::CloudFormationProduct"
@@ -61,14 +61,6 @@ class ProductReference:
         if self.key is None:
             return None
         return f"{TEMPLATES_DIR}/{self.key[len(KEY_PREFIX) :]}"
-
-
-def load_file(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The default loader: `cfct.cfn.load_template` on the file."""
-    try:
-        return load_template(path.read_text(encoding="utf-8")), None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return None, str(exc)
 
 
 def _text(value: Any) -> str | None:
@@ -179,7 +171,9 @@ def _package_path(root: Path, ref: str) -> str | None:
     return path.relative_to(resolved_root).as_posix()
 
 
-def package_products(root: Path, manifest: Manifest, load: Loader = load_file) -> list[ProductReference]:
+def package_products(
+    root: Path, manifest: Manifest, load: Loader = decode_template
+) -> list[ProductReference]:
     """Every product URL of the templates the manifest deploys, and of the product templates those
     reference, in manifest order. Missing or unreadable templates are skipped (validate reports
     them under their own codes)."""

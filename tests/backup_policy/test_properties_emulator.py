@@ -20,7 +20,7 @@ from moto import mock_aws
 from cfct_backup.backup_policy import backup_plans, check_policy, merge_policies
 from cfct_backup.backup_policy.plans import api_problems
 from cfct_backup.emulator import install
-from cfct_backup.emulator.schedule import UnsupportedSchedule, occurrences
+from cfct_backup.emulator.backup.schedule import UnsupportedSchedule, occurrences
 
 ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account
 ROLE = "arn:aws:iam::$account:role/cfct-backup-service-role"

@@ -1,4 +1,4 @@
-"""Restore jobs, restore testing, logically air-gapped vaults and RAM shares (emulator/backup_restore).
+"""Restore jobs, restore testing, logically air-gapped vaults and RAM shares (emulator/backup/restore.py).
 
 AWS pages: API_StartRestoreJob.html (RecoveryPointArn, Metadata, IamRoleArn required),
 iam-service-roles.html (AWS Backup assumes the role passed: it must trust backup.amazonaws.com),

@@ -18,7 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cfct_backup.emulator import clock
-from cfct_backup.emulator.schedule import UnsupportedSchedule, occurrences, selected
+from cfct_backup.emulator.backup.schedule import UnsupportedSchedule, occurrences, selected
 
 from .helpers import DR, HOME, session
 

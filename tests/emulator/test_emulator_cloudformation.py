@@ -101,7 +101,7 @@ BACKUP_TEMPLATE: dict[str, Any] = {
                 "FrameworkTags": [{"Key": "cfct-backup:managed", "Value": "true"}],
             },
         },
-        # a report plan delivers only to a bucket of its own account (emulator/backup_reports.py)
+        # a report plan delivers only to a bucket of its own account (emulator/backup/reports.py)
         "ReportsBucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "reports"}},
         "Reports": {
             "Type": "AWS::Backup::ReportPlan",

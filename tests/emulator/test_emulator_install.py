@@ -58,7 +58,7 @@ def test_install_as_a_context_manager_enforces_authorization_and_is_undone_on_ex
     from moto.backup import models as moto_backup
 
     from cfct_backup.emulator import iam, install
-    from cfct_backup.emulator.backup import EmulatedBackupBackend
+    from cfct_backup.emulator.backup.models import EmulatedBackupBackend
 
     with install():
         assert iam.enabled()

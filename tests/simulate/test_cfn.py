@@ -76,3 +76,9 @@ def test_json_templates_and_non_templates():
     assert load_template('{"Resources": {}}') == {"Resources": {}}
     with pytest.raises(ValueError, match="not a CloudFormation template"):
         load_template("- just a list")
+
+
+def test_a_bad_template_is_an_error_naming_the_file_and_the_line():
+    # the tab on line 4 breaks YAML indentation (YAML 1.2, 6.1: tabs are not indentation)
+    with pytest.raises(ValueError, match=r"^templates/x\.yaml: not a CloudFormation template: .*\(line 4\)$"):
+        load_template("Resources:\n  A:\n    Type: X\n\tB: 1\n", "templates/x.yaml")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cfct_backup.emulator.backup_restore import RESTORE_SECONDS
+from cfct_backup.emulator.backup.restore import RESTORE_SECONDS
 from cfct_backup.simulation.recovery import DRILL_ITEMS
 
 

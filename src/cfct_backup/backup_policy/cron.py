@@ -1,7 +1,7 @@
 """The one cron parser of the project: AWS Backup schedule expressions, field by field.
 
 Used by the policy engine (``check.py``: is a rule's ``schedule_expression`` one AWS Backup
-accepts?) and by the emulated AWS Backup (``emulator/schedule.py``: when does it fire?).
+accepts?) and by the emulated AWS Backup (``emulator/backup/schedule.py``: when does it fire?).
 
 The rules, as AWS documents them:
 

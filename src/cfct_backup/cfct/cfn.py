@@ -1,17 +1,23 @@
-"""Just enough CloudFormation to read a template without deploying it.
+"""The project's one CloudFormation reader: templates decoded by cfn-lint, intrinsics evaluated.
 
-`load_template` reads YAML (short-form tags such as `!Sub` become their `Fn::` form) or JSON.
-`Evaluator` resolves the intrinsics that the package's policy-carrying templates use (`Ref` to a
-parameter or pseudo parameter, `Fn::Sub`, `Fn::Join`, `Fn::Split`, `Fn::Select`, `Fn::If` with
-`Fn::Equals`/`Fn::Not`/`Fn::And`/`Fn::Or` conditions) so that `plan` can say what a stack would
-create; anything it cannot resolve raises `Unresolvable` naming the expression.
+`load_template` / `decode_template` read YAML (short-form tags such as `!Sub` become their `Fn::`
+form) or JSON with cfn-lint's decoder (`cfnlint.decode`, what `validate` lints with), so that every
+reader sees the same data: keys and values keep their position (`start_mark`) and a bad template is
+an error naming the file and the line. `Evaluator` resolves the intrinsics that the package's
+policy-carrying templates use (`Ref` to a parameter or pseudo parameter, `Fn::Sub`, `Fn::Join`,
+`Fn::Split`, `Fn::Select`, `Fn::If` with `Fn::Equals`/`Fn::Not`/`Fn::And`/`Fn::Or` conditions) so
+that `plan` can say what a stack would create; anything it cannot resolve raises `Unresolvable`
+naming the expression. `static_value` is what a property is without deploying: a literal or the
+Default of the parameter it references.
+
+Intrinsic functions: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,36 +27,57 @@ class Unresolvable(ValueError):
     """An intrinsic that cannot be evaluated without deploying."""
 
 
-class _CfnLoader(yaml.SafeLoader):
-    pass
+def _decode(text: str) -> tuple[Any, str | None]:
+    """cfn-lint's decoding of a template's text: (data, None), or (None, the first error with its line)."""
+    from cfnlint.decode.decode import decode_str  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy
 
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    name = "Ref" if suffix == "Ref" else ("Condition" if suffix == "Condition" else f"Fn::{suffix}")
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if name == "Fn::GetAtt" and isinstance(value, str):
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
-
-
-def load_template(text: str) -> dict[str, Any]:
-    """A template as plain data; raises ValueError when it is neither YAML nor JSON of a mapping."""
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a CloudFormation template: {exc}") from exc
+        data, matches = decode_str(text)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # pragma: no cover - decode_str catches most
+        return None, str(exc)
+    if matches:
+        message, line = str(matches[0].message), matches[0].linenumber
+        return None, message if f"line {line}" in message else f"{message} (line {line})"
+    return data, None
+
+
+def decode_template(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The template in a file as data, or an error message (for `validate`, which names the file)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read: {exc}"
+    data, error = _decode(text)
+    if error is not None:
+        return None, error
     if not isinstance(data, dict):
-        raise ValueError("not a CloudFormation template: top level is not a mapping")
+        return None, "not a CloudFormation template (no mapping at the top)"
+    return data, None
+
+
+def load_template(text: str, source: str = "") -> dict[str, Any]:
+    """A template as data; raises ValueError naming the line (and ``source``, the file, when given)
+    when it is neither YAML nor JSON of a mapping."""
+    data, error = _decode(text)
+    where = f"{source}: " if source else ""
+    if error is not None:
+        raise ValueError(f"{where}not a CloudFormation template: {error}")
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}not a CloudFormation template: top level is not a mapping")
     return data
+
+
+def static_value(value: Any, parameters: Mapping[str, Any]) -> Any:
+    """A literal, or the Default of the parameter a `Ref` points to; None when it is only known at
+    deploy time (any other intrinsic, or a parameter without Default)."""
+    if isinstance(value, Mapping) and set(value) == {"Ref"}:
+        param = parameters.get(str(value["Ref"]))
+        if isinstance(param, Mapping) and "Default" in param:
+            return param["Default"]
+        return None
+    if isinstance(value, Mapping):
+        return None
+    return value
 
 
 def resource_types(template: Mapping[str, Any]) -> dict[str, str]:

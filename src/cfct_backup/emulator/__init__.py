@@ -60,7 +60,6 @@ def install(*, enforce: bool = True) -> Installation:
                 # Imported here, not at module level: importing the package must stay free.
                 from . import (  # noqa: PLC0415
                     backup,
-                    backup_keys,
                     cloudformation,
                     events,
                     fixes,
@@ -73,17 +72,12 @@ def install(*, enforce: bool = True) -> Installation:
                 )
 
                 backup.install()
-                from . import backup_restore, cloudformation_restore  # noqa: PLC0415 - after backup
-
-                backup_restore.install()
-                cloudformation_restore.install()
                 organizations.install()
                 sts.install()
                 kms.install()
                 cloudformation.install()
                 events.install()
                 s3.install()
-                backup_keys.install()
                 iam.install()
                 fixes.install()
                 stepfunctions.install()

@@ -13,7 +13,9 @@ import importlib.machinery
 import sys
 import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
+
+from moto.core.exceptions import JsonRESTError
 
 
 def url_module(url_bases: list[str], url_paths: Mapping[str, Callable[..., Any]]) -> types.ModuleType:
@@ -125,3 +127,15 @@ def after_import(module_name: str, callback: Callable[[], None]) -> None:
     _after_import.setdefault(module_name, []).append(callback)
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
+
+
+class ServiceError(JsonRESTError):
+    """An AWS error that moto does not define: error type ``ERROR`` (the class name by default),
+    HTTP status ``code``, and ``MESSAGE`` when raised without a message."""
+
+    code = 400
+    ERROR: ClassVar[str] = ""
+    MESSAGE: ClassVar[str] = ""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(self.ERROR or type(self).__name__, message or self.MESSAGE)

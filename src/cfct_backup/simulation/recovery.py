@@ -396,7 +396,7 @@ def restore_test(
         IamRoleArn=f"arn:aws:iam::{member_id}:role/{SERVICE_ROLE}",
         Lifecycle={"DeleteAfterDays": 35},
     )
-    from cfct_backup.emulator import schedule  # noqa: PLC0415
+    from cfct_backup.emulator.backup import schedule  # noqa: PLC0415
 
     now = clock.now()
     runs = schedule.occurrences(
@@ -482,7 +482,7 @@ def run_drill(clients: ClientFactory, org: Organization, ids: OrganizationIds) -
             entries.append(step(clients, org, ids, member))
         except Exception as exc:  # noqa: BLE001 - one clear gap, never a traceback
             entries.append({"kind": kind, "gaps": [f"the drill could not run: {_code(exc)}"]})
-    from cfct_backup.emulator.backup_restore import LENIENCIES  # noqa: PLC0415
+    from cfct_backup.emulator.backup.restore import LENIENCIES  # noqa: PLC0415
 
     try:
         rows = ledger(clients, org, ids, member)

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from cfct_backup.backup_policy import check_document
+from cfct_backup.cfct.cfn import decode_template
 from cfct_backup.cfct.manifest import Manifest, ManifestResource, check_manifest
 from cfct_backup.problems import Problem
 from cfct_backup.service_catalog import REMOTE_PREFIXES, ProductReference, package_products
-from cfct_backup.validate.templates import decode_template, is_template
+from cfct_backup.validate.templates import is_template
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 POLICY_METHODS = ("scp", "rcp")

@@ -22,7 +22,7 @@ from typing import Any
 
 from cfct_backup_automation import contract
 
-from cfct_backup.emulator import schedule
+from cfct_backup.emulator.backup import schedule
 from cfct_backup.problems import Problem
 
 DAY = 86400.0

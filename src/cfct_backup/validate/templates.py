@@ -1,4 +1,4 @@
-"""CloudFormation templates: the loader validate reads them with, and cfn-lint (one process, its Python API).
+"""CloudFormation templates: cfn-lint (one process, its Python API); read with `cfct_backup.cfct.cfn`.
 
 The project's own template rules (TPL101-TPL104, AWS001-AWS008) are modules of
 `cfct_backup.validate.rules`.
@@ -13,25 +13,6 @@ from typing import Any
 import yaml
 
 from cfct_backup.problems import Problem
-
-
-def decode_template(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The template as data (intrinsic function tags understood), or an error message."""
-    from cfnlint.decode.decode import decode_str  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"cannot read: {exc}"
-    try:
-        data, matches = decode_str(text)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # pragma: no cover - decode_str catches most
-        return None, str(exc)
-    if matches:
-        return None, str(matches[0].message)
-    if not isinstance(data, dict):
-        return None, "not a CloudFormation template (no mapping at the top)"
-    return dict(data), None
 
 
 def is_template(data: Mapping[str, Any]) -> bool:

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cfct_backup.cfct.cfn import static_value
+
 
 def line(node: Any) -> int | None:
     """The 1-based line of a node decoded by cfn-lint (None for a node without a position)."""
@@ -49,20 +51,12 @@ def resources(data: Mapping[str, Any], rtype: str | None = None) -> Iterator[Res
             yield Resource(str(name), kind, mapping(body.get("Properties")), body, key_line(items, name))
 
 
+# a literal, or the Default of the parameter a `Ref` points to (the one resolver: cfct.cfn)
+resolve_default = static_value
+
+
 def parameters(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return mapping(data.get("Parameters"))
-
-
-def resolve_default(value: Any, params: Mapping[str, Any]) -> Any:
-    """A literal, or the Default of the parameter a `Ref` points to; None when unknown."""
-    if isinstance(value, Mapping) and set(value) == {"Ref"}:
-        param = params.get(str(value["Ref"]))
-        if isinstance(param, Mapping) and "Default" in param:
-            return param["Default"]
-        return None
-    if isinstance(value, Mapping):
-        return None
-    return value
 
 
 def sub_text(value: Any) -> str | None:

@@ -1,6 +1,6 @@
 """AWS Backup restores: what moto 5.2.x lacks, with the refusals AWS documents.
 
-Extends the emulated AWS Backup (:mod:`.backup`) through a subclass of its backend and response,
+Extends the emulated AWS Backup (:mod:`.models`) through a subclass of its backend and response,
 swapped in by :func:`install` (after ``backup.install``), with:
 
 - what a recovery point holds: at ``StartBackupJob`` (on-demand or scheduled) the content of the
@@ -61,11 +61,14 @@ from moto.backup.exceptions import (
     InvalidRequestException,
     ResourceNotFoundException,
 )
-from moto.core.responses import ActionResult, EmptyResult
 
-from . import backup as _backup
-from . import clock, schedule
-from ._moto import swap_backend_class, url_module
+from .. import clock
+from .._moto import url_module
+from . import schedule
+from .copy_policy import conditions_hold, like
+from .models import URL_BASES, EmulatedBackupBackend
+from .rules import DAY, require
+from .state import BackupJob, BackupVault, CopyJob, RecoveryPoint
 
 # Emulated duration of a restore job per resource type, seconds (AWS does not state one; the
 # simulation measures the restore duration on the emulated clock from these).
@@ -98,7 +101,7 @@ LENIENCIES = (
 )
 
 # What each recovery point holds (see module docstring); weak so that moto's reset frees them.
-_CONTENT: weakref.WeakKeyDictionary[_backup.RecoveryPoint, dict[str, Any]] = weakref.WeakKeyDictionary()
+_CONTENT: weakref.WeakKeyDictionary[RecoveryPoint, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def _arn_parts(arn: str) -> tuple[str, str, str, str]:
@@ -174,7 +177,7 @@ def _trusts_backup(account: str, partition: str, role_arn: str) -> str | None:
         conditions = statement.get("Condition") or {}
         # AWS Backup assuming the role for a job of `account`: aws:SourceAccount is that account;
         # any other condition key cannot be evaluated here and fails the statement (stricter).
-        if conditions and _backup._conditions_hold(conditions, {"aws:sourceaccount": [account]}) is not True:
+        if conditions and conditions_hold(conditions, {"aws:sourceaccount": [account]}) is not True:
             continue
         principal = statement.get("Principal") or {}
         services = principal.get("Service", []) if isinstance(principal, Mapping) else []
@@ -191,7 +194,7 @@ class RestoreJob:
         self,
         account_id: str,
         region: str,
-        point: _backup.RecoveryPoint,
+        point: RecoveryPoint,
         role: str,
         metadata: Mapping[str, str],
         *,
@@ -256,7 +259,7 @@ class RestoreJob:
         return result
 
 
-class RestoreBackupBackend(_backup.EmulatedBackupBackend):
+class RestoreBackupBackend(EmulatedBackupBackend):
     """The emulated AWS Backup plus restores, restore testing and logically air-gapped vaults."""
 
     def _init_extension(self) -> None:
@@ -267,13 +270,13 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
 
     @property
     def _url_module(self) -> Any:
-        return url_module(
-            [r"https?://backup\.(.+)\.amazonaws\.com"], {"{0}/.*": RestoreBackupResponse.dispatch}
-        )
+        from .restore_responses import RestoreBackupResponse  # noqa: PLC0415 - it imports this module
+
+        return url_module(URL_BASES, {"{0}/.*": RestoreBackupResponse.dispatch})
 
     # -- what a recovery point holds -------------------------------------------------------------
 
-    def start_backup_job(self, *args: Any, **kwargs: Any) -> _backup.BackupJob:
+    def start_backup_job(self, *args: Any, **kwargs: Any) -> BackupJob:
         job = super().start_backup_job(*args, **kwargs)
         if job.recovery_point is not None:
             content = capture(job.resource_arn)
@@ -281,7 +284,7 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
                 _CONTENT[job.recovery_point] = content
         return job
 
-    def start_copy_job(self, *args: Any, **kwargs: Any) -> _backup.CopyJob:
+    def start_copy_job(self, *args: Any, **kwargs: Any) -> CopyJob:
         job = super().start_copy_job(*args, **kwargs)
         if job.copied is not None and job.source in _CONTENT:
             _CONTENT[job.copied] = _CONTENT[job.source]
@@ -297,9 +300,9 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         max_retention_days: Any,
         encryption_key_arn: str | None,
         creator_request_id: str | None,
-    ) -> _backup.BackupVault:
-        _backup._require(min_retention_days, "MinRetentionDays")
-        _backup._require(max_retention_days, "MaxRetentionDays")
+    ) -> BackupVault:
+        require(min_retention_days, "MinRetentionDays")
+        require(max_retention_days, "MaxRetentionDays")
         low, high = int(min_retention_days), int(max_retention_days)
         if low < LAG_MIN_RETENTION_DAYS:
             raise InvalidParameterValueException(
@@ -320,30 +323,28 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         vault.lock_date = clock.now()
         return vault
 
-    def _shared_point(self, recovery_point_arn: str) -> _backup.RecoveryPoint | None:
+    def _shared_point(self, recovery_point_arn: str) -> RecoveryPoint | None:
         """A recovery point of another account's logically air-gapped vault shared with this one by RAM."""
         _service, region, owner, _resource = _arn_parts(recovery_point_arn)
         if owner == self.account_id:
             return None
         other = cast(RestoreBackupBackend, _models.backup_backends[owner][region])
         for vault in other.vaults.values():
-            point = cast(_backup.BackupVault, vault).recovery_points.get(recovery_point_arn)
+            point = cast(BackupVault, vault).recovery_points.get(recovery_point_arn)
             if point is None:
                 continue
             if getattr(vault, "vault_type", "BACKUP_VAULT") != LAG_VAULT_TYPE:
                 return None
-            if shared_by_ram(
-                owner, region, cast(_backup.BackupVault, vault).backup_vault_arn, self.account_id
-            ):
+            if shared_by_ram(owner, region, cast(BackupVault, vault).backup_vault_arn, self.account_id):
                 return point
             return None
         return None
 
     # -- restore jobs ----------------------------------------------------------------------------
 
-    def _find_point(self, recovery_point_arn: str) -> _backup.RecoveryPoint:
+    def _find_point(self, recovery_point_arn: str) -> RecoveryPoint:
         for vault in self.vaults.values():
-            point = cast(_backup.BackupVault, vault).recovery_points.get(recovery_point_arn)
+            point = cast(BackupVault, vault).recovery_points.get(recovery_point_arn)
             if point is not None:
                 return point
         shared = self._shared_point(recovery_point_arn)
@@ -365,9 +366,9 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         testing: Mapping[str, Any] | None = None,
         at: float | None = None,
     ) -> RestoreJob:
-        _backup._require(recovery_point_arn, "RecoveryPointArn")
-        _backup._require(metadata, "Metadata")
-        _backup._require(iam_role_arn, "IamRoleArn")
+        require(recovery_point_arn, "RecoveryPointArn")
+        require(metadata, "Metadata")
+        require(iam_role_arn, "IamRoleArn")
         point = self._find_point(str(recovery_point_arn))
         job = RestoreJob(
             self.account_id,
@@ -478,7 +479,7 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         self, restore_job_id: str, status: str | None, message: str | None
     ) -> None:
         job = self.describe_restore_job(restore_job_id)
-        _backup._require(status, "ValidationStatus")
+        require(status, "ValidationStatus")
         if status not in VALIDATION_STATUSES:
             raise InvalidParameterValueException(f"Invalid ValidationStatus {status}")
         if not job.testing:
@@ -496,23 +497,23 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         return f"arn:{self.partition}:backup:{self.region_name}:{self.account_id}:restore-testing-plan:{name}"
 
     def create_restore_testing_plan(self, plan: Mapping[str, Any] | None, tags: Any = None) -> dict[str, Any]:
-        plan = dict(_backup._require(plan, "RestoreTestingPlan"))
-        name = str(_backup._require(plan.get("RestoreTestingPlanName"), "RestoreTestingPlanName"))
+        plan = dict(require(plan, "RestoreTestingPlan"))
+        name = str(require(plan.get("RestoreTestingPlanName"), "RestoreTestingPlanName"))
         if not TESTING_NAME.match(name):
             raise InvalidParameterValueException(
                 f"Invalid RestoreTestingPlanName {name!r}: letters, digits and underscores, at most 50"
             )
         if name in self.testing_plans:
             raise AlreadyExistsException(msg=f"Restore testing plan {name} already exists")
-        selection = dict(_backup._require(plan.get("RecoveryPointSelection"), "RecoveryPointSelection"))
+        selection = dict(require(plan.get("RecoveryPointSelection"), "RecoveryPointSelection"))
         for key in ("Algorithm", "RecoveryPointTypes", "IncludeVaults"):
-            _backup._require(selection.get(key), f"RecoveryPointSelection.{key}")
+            require(selection.get(key), f"RecoveryPointSelection.{key}")
         if selection["Algorithm"] not in ("LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"):
             raise InvalidParameterValueException(f"Invalid Algorithm {selection['Algorithm']}")
         window = int(selection.get("SelectionWindowDays") or DEFAULT_SELECTION_WINDOW_DAYS)
         if not SELECTION_WINDOW_DAYS[0] <= window <= SELECTION_WINDOW_DAYS[1]:
             raise InvalidParameterValueException("SelectionWindowDays must be between 1 and 365")
-        expression = str(_backup._require(plan.get("ScheduleExpression"), "ScheduleExpression"))
+        expression = str(require(plan.get("ScheduleExpression"), "ScheduleExpression"))
         try:
             schedule.occurrences(expression, plan.get("ScheduleExpressionTimezone"), 0.0, 1.0)
         except (ValueError, KeyError) as exc:
@@ -547,14 +548,12 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         self, plan_name: str, selection: Mapping[str, Any] | None
     ) -> dict[str, Any]:
         self._testing_plan(plan_name)
-        selection = dict(_backup._require(selection, "RestoreTestingSelection"))
-        name = str(
-            _backup._require(selection.get("RestoreTestingSelectionName"), "RestoreTestingSelectionName")
-        )
+        selection = dict(require(selection, "RestoreTestingSelection"))
+        name = str(require(selection.get("RestoreTestingSelectionName"), "RestoreTestingSelectionName"))
         if not TESTING_NAME.match(name):
             raise InvalidParameterValueException(f"Invalid RestoreTestingSelectionName {name!r}")
-        _backup._require(selection.get("IamRoleArn"), "IamRoleArn")
-        _backup._require(selection.get("ProtectedResourceType"), "ProtectedResourceType")
+        require(selection.get("IamRoleArn"), "IamRoleArn")
+        require(selection.get("ProtectedResourceType"), "ProtectedResourceType")
         if name in self.testing_selections[plan_name]:
             raise AlreadyExistsException(msg=f"Restore testing selection {name} already exists")
         hours = int(selection.get("ValidationWindowHours") or 0)
@@ -595,9 +594,9 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
 
     def _testing_candidates(
         self, plan: Mapping[str, Any], selection: Mapping[str, Any], when: float
-    ) -> list[_backup.RecoveryPoint]:
+    ) -> list[RecoveryPoint]:
         choice = plan["RecoveryPointSelection"]
-        window = float(choice.get("SelectionWindowDays") or DEFAULT_SELECTION_WINDOW_DAYS) * _backup.DAY
+        window = float(choice.get("SelectionWindowDays") or DEFAULT_SELECTION_WINDOW_DAYS) * DAY
         include = [str(v) for v in choice.get("IncludeVaults") or []]
         exclude = [str(v) for v in choice.get("ExcludeVaults") or []]
         arns = [str(a) for a in selection.get("ProtectedResourceArns") or ["*"]]
@@ -605,17 +604,17 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         tags: dict[str, dict[str, str]] | None = None
         if conditions:  # on the resource's tags now (a deleted resource matches no condition)
             tags = dict(schedule.tagged_resources(self.account_id, self.region_name, self.partition))
-        latest: dict[str, _backup.RecoveryPoint] = {}
+        latest: dict[str, RecoveryPoint] = {}
         for vault in self.vaults.values():
-            arn = cast(_backup.BackupVault, vault).backup_vault_arn
-            if not any(_backup._like(arn, p) for p in include) or any(_backup._like(arn, p) for p in exclude):
+            arn = cast(BackupVault, vault).backup_vault_arn
+            if not any(like(arn, p) for p in include) or any(like(arn, p) for p in exclude):
                 continue
-            for point in cast(_backup.BackupVault, vault).recovery_points.values():
+            for point in cast(BackupVault, vault).recovery_points.values():
                 if point.resource_type != selection["ProtectedResourceType"]:
                     continue
                 if not when - window <= point.creation_date <= when:
                     continue
-                if not any(_backup._like(point.resource_arn, p) for p in arns):
+                if not any(like(point.resource_arn, p) for p in arns):
                     continue
                 if tags is not None and not _conditions_match(conditions, tags.get(point.resource_arn)):
                     continue
@@ -625,7 +624,7 @@ class RestoreBackupBackend(_backup.EmulatedBackupBackend):
         return list(latest.values())
 
     def _start_test(
-        self, plan: Mapping[str, Any], selection: Mapping[str, Any], point: _backup.RecoveryPoint, when: float
+        self, plan: Mapping[str, Any], selection: Mapping[str, Any], point: RecoveryPoint, when: float
     ) -> None:
         suffix = uuid.uuid4().hex[:12]
         inferred = {
@@ -680,166 +679,3 @@ def shared_by_ram(owner: str, region: str, resource_arn: str, principal_account:
         ):
             return True
     return False
-
-
-class RestoreBackupResponse(_backup.EmulatedBackupResponse):
-    @property
-    def restore_backend(self) -> RestoreBackupBackend:
-        return cast(RestoreBackupBackend, _models.backup_backends[self.current_account][self.region])
-
-    def start_restore_job(self) -> ActionResult:
-        job = self.restore_backend.start_restore_job(
-            self._get_param("RecoveryPointArn"),
-            self._get_param("Metadata"),
-            self._get_param("IamRoleArn"),
-            self._get_param("ResourceType"),
-        )
-        return ActionResult({"RestoreJobId": job.restore_job_id})
-
-    def describe_restore_job(self) -> ActionResult:
-        return ActionResult(
-            self.restore_backend.describe_restore_job(self._get_param("RestoreJobId")).to_dict()
-        )
-
-    def get_restore_job_metadata(self) -> ActionResult:
-        job = self.restore_backend.describe_restore_job(self._get_param("RestoreJobId"))
-        return ActionResult({"RestoreJobId": job.restore_job_id, "Metadata": job.metadata})
-
-    def list_restore_jobs(self) -> ActionResult:
-        status = self._get_param("ByStatus")
-        plan = self._get_param("ByRestoreTestingPlanArn")
-        jobs = [
-            j.to_dict()
-            for j in self.restore_backend.restore_jobs.values()
-            if (status is None or j.status == status)
-            and (plan is None or j.testing.get("RestoreTestingPlanArn") == plan)
-        ]
-        return ActionResult({"RestoreJobs": jobs})
-
-    def put_restore_validation_result(self) -> EmptyResult:
-        self.restore_backend.put_restore_validation_result(
-            self._get_param("RestoreJobId"),
-            self._get_param("ValidationStatus"),
-            self._get_param("ValidationStatusMessage"),
-        )
-        return EmptyResult()
-
-    def create_logically_air_gapped_backup_vault(self) -> ActionResult:
-        vault = self.restore_backend.create_logically_air_gapped_backup_vault(
-            self._name(),
-            self._get_param("BackupVaultTags"),
-            self._get_param("MinRetentionDays"),
-            self._get_param("MaxRetentionDays"),
-            self._get_param("EncryptionKeyArn"),
-            self._get_param("CreatorRequestId"),
-        )
-        return ActionResult(
-            {
-                "BackupVaultName": vault.backup_vault_name,
-                "BackupVaultArn": vault.backup_vault_arn,
-                "CreationDate": vault.creation_date,
-                "VaultState": "AVAILABLE",
-            }
-        )
-
-    def create_restore_testing_plan(self) -> ActionResult:
-        plan = self.restore_backend.create_restore_testing_plan(self._get_param("RestoreTestingPlan"))
-        return ActionResult(
-            {
-                "RestoreTestingPlanName": plan["RestoreTestingPlanName"],
-                "RestoreTestingPlanArn": plan["RestoreTestingPlanArn"],
-                "CreationTime": plan["CreationTime"],
-            }
-        )
-
-    def get_restore_testing_plan(self) -> ActionResult:
-        plan = self.restore_backend._testing_plan(self._get_param("RestoreTestingPlanName"))
-        return ActionResult({"RestoreTestingPlan": plan})
-
-    def list_restore_testing_plans(self) -> ActionResult:
-        plans = [
-            {
-                k: p[k]
-                for k in (
-                    "RestoreTestingPlanName",
-                    "RestoreTestingPlanArn",
-                    "ScheduleExpression",
-                    "CreationTime",
-                )
-            }
-            for p in self.restore_backend.testing_plans.values()
-        ]
-        return ActionResult({"RestoreTestingPlans": plans})
-
-    def delete_restore_testing_plan(self) -> ActionResult:
-        self.restore_backend.delete_restore_testing_plan(self._get_param("RestoreTestingPlanName"))
-        return ActionResult({})
-
-    def create_restore_testing_selection(self) -> ActionResult:
-        plan_name = self._get_param("RestoreTestingPlanName")
-        record = self.restore_backend.create_restore_testing_selection(
-            plan_name, self._get_param("RestoreTestingSelection")
-        )
-        plan = self.restore_backend._testing_plan(plan_name)
-        return ActionResult(
-            {
-                "RestoreTestingPlanName": plan_name,
-                "RestoreTestingPlanArn": plan["RestoreTestingPlanArn"],
-                "RestoreTestingSelectionName": record["RestoreTestingSelectionName"],
-                "CreationTime": record["CreationTime"],
-            }
-        )
-
-    def get_restore_testing_selection(self) -> ActionResult:
-        plan_name = self._get_param("RestoreTestingPlanName")
-        self.restore_backend._testing_plan(plan_name)
-        selection = self.restore_backend.testing_selections[plan_name].get(
-            self._get_param("RestoreTestingSelectionName")
-        )
-        if selection is None:
-            raise ResourceNotFoundException("Restore testing selection not found")
-        return ActionResult({"RestoreTestingSelection": selection})
-
-    def list_restore_testing_selections(self) -> ActionResult:
-        plan_name = self._get_param("RestoreTestingPlanName")
-        self.restore_backend._testing_plan(plan_name)
-        selections = [
-            {
-                k: s[k]
-                for k in (
-                    "RestoreTestingSelectionName",
-                    "RestoreTestingPlanName",
-                    "ProtectedResourceType",
-                    "IamRoleArn",
-                    "CreationTime",
-                )
-            }
-            for s in self.restore_backend.testing_selections[plan_name].values()
-        ]
-        return ActionResult({"RestoreTestingSelections": selections})
-
-    def delete_restore_testing_selection(self) -> EmptyResult:
-        self.restore_backend.delete_restore_testing_selection(
-            self._get_param("RestoreTestingPlanName"), self._get_param("RestoreTestingSelectionName")
-        )
-        return EmptyResult()
-
-
-def run_restore_tests(start: float, end: float) -> None:
-    """Every account and Region's restore testing for ``(start, end]`` (after the backup schedules)."""
-    for account_id in sorted(dict.keys(_models.backup_backends)):
-        per_account = dict.__getitem__(_models.backup_backends, account_id)
-        for region in sorted(dict.keys(per_account)):
-            backend = dict.__getitem__(per_account, region)
-            if isinstance(backend, RestoreBackupBackend):
-                backend.run_restore_tests(start, end)
-
-
-def install() -> None:
-    """Swap the restore-capable backend in (after ``backup.install``); run restore tests on advance."""
-    swap_backend_class(_models.backup_backends, RestoreBackupBackend)
-    clock.on_advance(run_restore_tests)
-
-
-def backend(account_id: str, region_name: str) -> RestoreBackupBackend:
-    return cast(RestoreBackupBackend, _models.backup_backends[account_id][region_name])

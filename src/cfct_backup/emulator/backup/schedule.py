@@ -1,6 +1,6 @@
 """What AWS Backup needs to run a plan on a schedule: its cron, the resources a selection assigns.
 
-Plain helpers, used by the emulated AWS Backup (``backup.py``) when the emulator clock advances:
+Plain helpers, used by the emulated AWS Backup (:mod:`.models`) when the emulator clock advances:
 
 - :func:`occurrences`: the times an AWS Backup ``ScheduleExpression`` fires in an interval, in the
   rule's ``ScheduleExpressionTimezone``, parsed by the project's one cron parser

@@ -21,7 +21,7 @@ also applies (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws
 - ``VersioningConfiguration``: ``Enabled`` or ``Suspended``; an Object Lock bucket cannot be
   suspended;
 - ``PublicAccessBlockConfiguration``;
-- ``ReplicationConfiguration`` (:mod:`.s3_replication`).
+- ``ReplicationConfiguration`` (:mod:`.replication`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from typing import Any
 
 from moto.s3 import models as _models
 
-from ._moto import patch_attribute
-from .s3_replication import apply_replication
+from .._moto import patch_attribute
+from .replication import apply_replication
 
 _moto_get_permission = _models.FakeBucket.get_permission
 

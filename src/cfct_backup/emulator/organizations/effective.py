@@ -22,7 +22,7 @@ same required elements, quotas (``quotas.py``) and cron rules (``cron.py``) that
 strings AWS returns (the engine's BKP codes are returned instead; only ``ELEMENTS_TOO_MANY`` is
 documented), and validation of policy types other than ``BACKUP_POLICY`` (none reported).
 
-Written as a mixin of the emulated Organizations backend and response (``organizations.py``), the
+Written as a mixin of the emulated Organizations backend and response (``models.py``), the
 shape a moto pull request would take.
 """
 
@@ -32,12 +32,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from moto.core.exceptions import JsonRESTError
 from moto.organizations.exceptions import AccountNotFoundException, InvalidInputException
 
 from cfct_backup.backup_policy import check_effective, merge_policies
 
-from . import clock
+from .. import clock
+from .exceptions import EffectivePolicyAccessDenied
 
 # The count quotas AWS reports with its one documented code; everything else keeps the BKP code.
 AWS_ERROR_CODES = {
@@ -47,16 +47,6 @@ AWS_ERROR_CODES = {
 }
 VALIDATED_TYPES = frozenset({"BACKUP_POLICY"})
 DEFAULT_MAX_RESULTS = 20
-
-
-class EffectivePolicyAccessDenied(JsonRESTError):
-    code = 400
-
-    def __init__(self) -> None:
-        super().__init__(
-            "AccessDeniedException",
-            "You can only call this operation from the management account or a delegated administrator.",
-        )
 
 
 def _page(items: Sequence[Any], token: str | None, max_results: int | None) -> tuple[list[Any], str | None]:

@@ -1,33 +1,4 @@
-"""AWS Organizations: backup policies and effective policies, which moto 5.2.x lacks.
-
-moto lists ``BACKUP_POLICY`` as a supported type but ``CreatePolicy`` raises ``NotImplementedError``
-for it, attaches any policy whether or not its type is enabled in the root, has no
-``DescribeEffectivePolicy`` and does not accept ``backup.amazonaws.com`` as a delegated
-administrator service. This module extends moto's ``OrganizationsBackend`` and response with:
-
-- ``CreatePolicy(Type="BACKUP_POLICY")`` (ARN ``.../backup_policy/p-...``), content a JSON object
-  (``MalformedPolicyDocumentException``) of at most 10,000 characters (``ConstraintViolationException``,
-  the management policy size quota);
-- ``AttachPolicy`` of a management policy (backup, tag, AI opt-out) refused with
-  ``PolicyTypeNotEnabledException`` unless its type is enabled in the root
-  (https://docs.aws.amazon.com/organizations/latest/APIReference/API_AttachPolicy.html). SCPs are
-  not checked: moto itself attaches ``FullAWSAccess`` without enabling the type;
-- ``DisablePolicyType`` detaches every policy of that type, as AWS documents
-  (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisablePolicyType.html);
-- ``DescribeEffectivePolicy`` for an account: the policies attached from the root down the
-  account's OU path to the account, merged by the project's policy engine
-  (``cfct_backup.backup_policy.effective_policy``); ``EffectivePolicyNotFoundException`` when
-  nothing applies, ``TargetNotFoundException`` for an unknown account, ``InvalidInputException``
-  for a root or OU target or a non-management policy type, ``AccessDeniedException`` when a member
-  account asks about another account
-  (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeEffectivePolicy.html);
-- ``ListAccountsWithInvalidEffectivePolicy`` and ``ListEffectivePolicyValidationErrors``
-  (``organizations_effective.py``), validated with the policy engine's rules;
-- ``backup.amazonaws.com`` (and the other services the package uses) accepted by
-  ``RegisterDelegatedAdministrator``;
-- accounts described with ``State`` only: ``Account.Status`` was retired on 2026-09-09, so code that
-  still reads it finds nothing here (cfct_backup_automation.accounts reads ``State``).
-"""
+"""The extended ``OrganizationsBackend``: backup policies, management policy types, effective policies."""
 
 from __future__ import annotations
 
@@ -36,7 +7,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from moto.core.exceptions import JsonRESTError
 from moto.organizations import models as _models
 from moto.organizations import utils as _utils
 from moto.organizations.exceptions import (
@@ -47,14 +17,18 @@ from moto.organizations.exceptions import (
     PolicyTypeNotEnabledException,
     TargetNotFoundException,
 )
-from moto.organizations.responses import OrganizationsResponse
 
 from cfct_backup.backup_policy import effective_policy
 from cfct_backup.quotas import quota
 
-from . import clock
-from ._moto import swap_backend_class, url_module
-from .organizations_effective import EffectivePolicyValidationBackend, EffectivePolicyValidationResponse
+from .. import clock
+from .._moto import url_module
+from .effective import EffectivePolicyValidationBackend
+from .exceptions import (
+    AccessDeniedException,
+    EffectivePolicyNotFoundException,
+    MalformedPolicyDocumentException,
+)
 
 BACKUP_POLICY_ARN_FORMAT = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/{3}"
 # Management policy types (inherited and merged; they have effective policies).
@@ -78,30 +52,6 @@ EXTRA_DELEGATED_SERVICES = (
 )
 
 
-class MalformedPolicyDocumentException(JsonRESTError):
-    code = 400
-
-    def __init__(self, message: str):
-        super().__init__("MalformedPolicyDocumentException", message)
-
-
-class EffectivePolicyNotFoundException(JsonRESTError):
-    code = 400
-
-    def __init__(self) -> None:
-        super().__init__(
-            "EffectivePolicyNotFoundException",
-            "We can't find an effective policy of the specified type for the specified target.",
-        )
-
-
-class AccessDeniedException(JsonRESTError):
-    code = 400
-
-    def __init__(self, message: str):
-        super().__init__("AccessDeniedException", message)
-
-
 class BackupCapablePolicy(_models.FakePolicy):
     """moto's policy, plus the ``BACKUP_POLICY`` type."""
 
@@ -123,6 +73,8 @@ class EmulatedOrganizationsBackend(EffectivePolicyValidationBackend, _models.Org
 
     @property
     def _url_module(self) -> Any:
+        from .responses import EmulatedOrganizationsResponse  # noqa: PLC0415 - it imports this module
+
         return url_module(
             [r"https?://organizations\.(.+)\.amazonaws\.com"],
             {"{0}/$": EmulatedOrganizationsResponse.dispatch},
@@ -251,33 +203,3 @@ class EmulatedOrganizationsBackend(EffectivePolicyValidationBackend, _models.Org
                 "PolicyType": policy_type,
             }
         }
-
-
-class EmulatedOrganizationsResponse(EffectivePolicyValidationResponse, OrganizationsResponse):
-    def describe_effective_policy(self) -> str:
-        result = self.organizations_backend.describe_effective_policy(  # type: ignore[attr-defined]
-            policy_type=self._get_param("PolicyType"),
-            target_id=self._get_param("TargetId"),
-            caller_account_id=self.current_account,
-        )
-        return json.dumps(result)
-
-
-_moto_describe_account = _models.FakeAccount.describe
-
-
-def _describe_account(self: Any) -> dict[str, Any]:
-    """An account as AWS returns it after 2026-09-09: ``State``, without the retired ``Status``
-    (botocore organizations model, Account.Status: "will be retired on September 9, 2026")."""
-    described = dict(_moto_describe_account(self))
-    described.pop("Status", None)
-    return described
-
-
-def install() -> None:
-    """Swap the extended backend in; accept the package's services as delegated administrators."""
-    if _models.FakeAccount.describe is not _describe_account:
-        _models.FakeAccount.describe = _describe_account  # type: ignore[method-assign]
-    supported = _models.FakeDelegatedAdministrator.SUPPORTED_SERVICES
-    supported.extend(s for s in EXTRA_DELEGATED_SERVICES if s not in supported)
-    swap_backend_class(_models.organizations_backends, EmulatedOrganizationsBackend)

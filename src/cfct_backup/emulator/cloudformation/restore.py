@@ -1,6 +1,6 @@
-"""CloudFormation types of the recovery templates, through the emulated backends of :mod:`.backup_restore`.
+"""CloudFormation types of the recovery templates, through the emulated backends of :mod:`..backup.restore`.
 
-Registered like the models of :mod:`.cloudformation` (direct subclasses of its ``_Resource``), per
+Registered like the models of :mod:`.models` (direct subclasses of its ``Resource``), per
 the CloudFormation resource reference:
 
 - ``AWS::Backup::LogicallyAirGappedBackupVault`` (BackupVaultName, MinRetentionDays,
@@ -14,42 +14,33 @@ the CloudFormation resource reference:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Self
 
 from moto.core.common_models import CloudFormationModel
 
-from . import backup_restore
-from ._moto import after_import
-from .cloudformation import _json_text, _Resource, _tag_map
+from .._moto import after_import
+from ..backup import backend as backup_backend
+from .models import Properties, Resource, json_text, moto_backend, tag_map
 
 
-class LogicallyAirGappedVaultResource(_Resource, CloudFormationModel):
+class LogicallyAirGappedVaultResource(Resource, CloudFormationModel):
     TYPE = "AWS::Backup::LogicallyAirGappedBackupVault"
     NAME_PROPERTY = "BackupVaultName"
     ATTRIBUTES = frozenset({"BackupVaultName", "BackupVaultArn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> LogicallyAirGappedVaultResource:
-        props = cloudformation_json["Properties"]
-        backend = backup_restore.backend(account_id, region_name)
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        backend = backup_backend(account_id, region_name)
         vault = backend.create_logically_air_gapped_backup_vault(
             resource_name,
-            _tag_map(props.get("BackupVaultTags")),
+            tag_map(props.get("BackupVaultTags")),
             props.get("MinRetentionDays"),
             props.get("MaxRetentionDays"),
             props.get("EncryptionKeyArn"),
             None,
         )
         if props.get("AccessPolicy") is not None:
-            backend.put_backup_vault_access_policy(resource_name, _json_text(props["AccessPolicy"]))
+            backend.put_backup_vault_access_policy(resource_name, json_text(props["AccessPolicy"]))
         return cls(
             resource_name,
             account_id,
@@ -58,27 +49,20 @@ class LogicallyAirGappedVaultResource(_Resource, CloudFormationModel):
         )
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backup_restore.backend(account_id, region_name).delete_backup_vault(self.physical_id)
+        backup_backend(account_id, region_name).delete_backup_vault(self.physical_id)
 
 
-class RestoreTestingPlanResource(_Resource, CloudFormationModel):
+class RestoreTestingPlanResource(Resource, CloudFormationModel):
     TYPE = "AWS::Backup::RestoreTestingPlan"
     NAME_PROPERTY = "RestoreTestingPlanName"
     ATTRIBUTES = frozenset({"RestoreTestingPlanArn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> RestoreTestingPlanResource:
-        props = dict(cloudformation_json["Properties"])
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        props = dict(props)
         props.pop("Tags", None)
         props["RestoreTestingPlanName"] = props.get("RestoreTestingPlanName") or resource_name
-        plan = backup_restore.backend(account_id, region_name).create_restore_testing_plan(props)
+        plan = backup_backend(account_id, region_name).create_restore_testing_plan(props)
         return cls(
             plan["RestoreTestingPlanName"],
             account_id,
@@ -87,53 +71,34 @@ class RestoreTestingPlanResource(_Resource, CloudFormationModel):
         )
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backup_restore.backend(account_id, region_name).delete_restore_testing_plan(self.physical_id)
+        backup_backend(account_id, region_name).delete_restore_testing_plan(self.physical_id)
 
 
-class RestoreTestingSelectionResource(_Resource, CloudFormationModel):
+class RestoreTestingSelectionResource(Resource, CloudFormationModel):
     TYPE = "AWS::Backup::RestoreTestingSelection"
     NAME_PROPERTY = "RestoreTestingSelectionName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> RestoreTestingSelectionResource:
-        props = dict(cloudformation_json["Properties"])
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        props = dict(props)
         plan_name = str(props.pop("RestoreTestingPlanName", ""))
         props["RestoreTestingSelectionName"] = props.get("RestoreTestingSelectionName") or resource_name
-        record = backup_restore.backend(account_id, region_name).create_restore_testing_selection(
-            plan_name, props
-        )
+        record = backup_backend(account_id, region_name).create_restore_testing_selection(plan_name, props)
         instance = cls(f"{plan_name}|{record['RestoreTestingSelectionName']}", account_id, region_name, {})
         return instance
 
     def delete(self, account_id: str, region_name: str) -> None:
         plan, _, name = self.physical_id.partition("|")
-        backup_restore.backend(account_id, region_name).delete_restore_testing_selection(plan, name)
+        backup_backend(account_id, region_name).delete_restore_testing_selection(plan, name)
 
 
-class RamResourceShareResource(_Resource, CloudFormationModel):
+class RamResourceShareResource(Resource, CloudFormationModel):
     TYPE = "AWS::RAM::ResourceShare"
     ATTRIBUTES = frozenset({"Arn"})
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> RamResourceShareResource:
-        from moto.ram.models import ram_backends  # noqa: PLC0415
-
-        props: Mapping[str, Any] = cloudformation_json["Properties"]
-        response = ram_backends[account_id][region_name].create_resource_share(
+    def create(cls, resource_name: str, props: Properties, account_id: str, region_name: str) -> Self:
+        response = moto_backend("ram", account_id, region_name).create_resource_share(
             name=props.get("Name") or resource_name,
             principals=[str(p) for p in props.get("Principals") or []],
             resourceArns=[str(a) for a in props.get("ResourceArns") or []],
@@ -143,9 +108,7 @@ class RamResourceShareResource(_Resource, CloudFormationModel):
         return cls(arn, account_id, region_name, {"Arn": arn})
 
     def delete(self, account_id: str, region_name: str) -> None:
-        from moto.ram.models import ram_backends  # noqa: PLC0415
-
-        for share in ram_backends[account_id][region_name].resource_shares:
+        for share in moto_backend("ram", account_id, region_name).resource_shares:
             if share.arn == self.physical_id:
                 share.delete()
 
