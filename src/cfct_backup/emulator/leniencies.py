@@ -109,7 +109,7 @@ LENIENCIES: tuple[Leniency, ...] = (
         "a copy of a backup that keeps its resource's key needs that key's policy or a grant to admit "
         "the destination account, for every resource type whose backups keep the source key",
         "the key check reads the key policy only (not grants) and covers EBS, EC2, RDS and Aurora "
-        "(emulator.backup_keys); other such types copy without the check",
+        "(emulator.backup.keys); other such types copy without the check",
     ),
     Leniency(
         "stepfunctions-express-children",
