@@ -161,6 +161,29 @@ def test_cross_account_copy_fails_as_aws_does(case: str, reason: str) -> None:
     )
 
 
+def test_a_deny_on_any_condition_operator_of_the_vault_policy_refuses_the_copy() -> None:
+    """The vault policy is decided by the one IAM evaluator: a Deny whose condition uses Bool (which
+    the emulator's old String/Arn-only reading skipped, so the copy went through) applies to the copy
+    job's role, and the copy fails as AWS would refuse it
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice)."""
+    org = Org()
+    policy = org.by_org_path()
+    policy["Statement"].append(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "backup:CopyIntoBackupVault",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}},
+        }
+    )
+    destination = org.bunker_vault(policy)
+    org.enable_cross_account()
+    job = org.copy(org.member_point(), destination)
+    assert job["State"] == "FAILED"
+    assert "access policy" in job["StatusMessage"]
+
+
 def test_copy_to_a_vault_that_does_not_exist_fails() -> None:
     org = Org()
     job = org.copy(org.member_point(), "arn:aws:backup:us-east-1:999999999999:backup-vault:nope")

@@ -416,7 +416,9 @@ class EmulatedBackupBackend(_models.BackupBackend):
             return (
                 "Cross-account copy is not supported for recovery points encrypted with the AWS managed key"
             )
-        if not copy_allowed(destination.access_policy, self.account_id, role_arn, org, self.partition):
+        if not copy_allowed(
+            destination.access_policy, self.account_id, role_arn, destination.backup_vault_arn, self.partition
+        ):
             return (
                 f"Access denied: the access policy of {destination.backup_vault_arn} does not allow "
                 f"backup:CopyIntoBackupVault from account {self.account_id}"

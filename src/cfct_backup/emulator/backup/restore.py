@@ -46,6 +46,7 @@ multi-party approval and restore access vaults (API only, not emulated).
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import uuid
@@ -62,10 +63,11 @@ from moto.backup.exceptions import (
     ResourceNotFoundException,
 )
 
+from cfct_backup.policy.evaluator import PolicyError, Request, policy_match
+
 from .. import clock
 from .._moto import url_module
 from . import schedule
-from .copy_policy import conditions_hold, like
 from .models import URL_BASES, EmulatedBackupBackend
 from .rules import DAY, require
 from .state import BackupJob, BackupVault, CopyJob, RecoveryPoint
@@ -170,22 +172,22 @@ def _trusts_backup(account: str, partition: str, role_arn: str) -> str | None:
         document = json.loads(unquote(role.assume_role_policy_document))
     except (TypeError, ValueError):
         return f"IAM role {role_arn} has no readable trust policy"
-    statements = document.get("Statement") or []
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if statement.get("Effect") != "Allow":
-            continue
-        conditions = statement.get("Condition") or {}
-        # AWS Backup assuming the role for a job of `account`: aws:SourceAccount is that account;
-        # any other condition key cannot be evaluated here and fails the statement (stricter).
-        if conditions and conditions_hold(conditions, {"aws:sourceaccount": [account]}) is not True:
-            continue
-        principal = statement.get("Principal") or {}
-        services = principal.get("Service", []) if isinstance(principal, Mapping) else []
-        services = [services] if isinstance(services, str) else services
-        actions = statement.get("Action") or []
-        actions = [actions] if isinstance(actions, str) else actions
-        if BACKUP_PRINCIPAL in services and any(a in ("sts:AssumeRole", "sts:*") for a in actions):
-            return None
+    # AWS Backup assuming the role for a job of `account` (aws:SourceAccount is that account), decided
+    # by the one evaluator over the trust policy: a condition on any other key does not hold (stricter)
+    request = Request(
+        action="sts:AssumeRole",
+        resource=role_arn,
+        principal_arn=BACKUP_PRINCIPAL,
+        context={"aws:SourceAccount": account},
+    )
+    try:
+        admitted = policy_match(document, request, "Deny", resource_policy=True) is None and (
+            policy_match(document, request, "Allow", resource_policy=True) is not None
+        )
+    except PolicyError:
+        admitted = False
+    if admitted:
+        return None
     return f"IAM role {role_arn} cannot be assumed by {BACKUP_PRINCIPAL} (its trust policy does not allow it)"
 
 
@@ -607,14 +609,16 @@ class RestoreBackupBackend(EmulatedBackupBackend):
         latest: dict[str, RecoveryPoint] = {}
         for vault in self.vaults.values():
             arn = cast(BackupVault, vault).backup_vault_arn
-            if not any(like(arn, p) for p in include) or any(like(arn, p) for p in exclude):
+            if not any(fnmatch.fnmatchcase(arn, p) for p in include) or any(
+                fnmatch.fnmatchcase(arn, p) for p in exclude
+            ):
                 continue
             for point in cast(BackupVault, vault).recovery_points.values():
                 if point.resource_type != selection["ProtectedResourceType"]:
                     continue
                 if not when - window <= point.creation_date <= when:
                     continue
-                if not any(like(point.resource_arn, p) for p in arns):
+                if not any(fnmatch.fnmatchcase(point.resource_arn, p) for p in arns):
                     continue
                 if tags is not None and not _conditions_match(conditions, tags.get(point.resource_arn)):
                     continue
