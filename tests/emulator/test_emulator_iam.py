@@ -243,3 +243,21 @@ def test_a_function_role_that_does_not_trust_lambda_is_a_recorded_denial(enforce
     assert [(d.principal, d.action, d.resource) for d in iam.denials()] == [
         ("lambda.amazonaws.com", "sts:AssumeRole", bad)
     ]
+
+
+def test_the_default_session_made_before_install_is_authorized_too(org: dict[str, str]) -> None:
+    """boto3's default session created before the handlers were registered (a test that used
+    `boto3.client` under a bare mock_aws first) is authorized all the same: without it, every
+    later `boto3.client(...)` call of the process went unchecked (it depended on test order)."""
+    iam.uninstall()
+    boto3.setup_default_session()  # exists before install(), as after such a test
+    iam.install()
+    member_iam = session(org["member"]).client("iam", region_name=HOME)
+    external = _role(member_iam, "external", _trust(MANAGEMENT, {"StringEquals": {"sts:ExternalId": "cfct"}}))
+    iam.reset()
+    with iam.enforcing():
+        with pytest.raises(ClientError) as denied:
+            _assume(external)  # boto3.client("sts"): the default session
+        assert denied.value.response["Error"]["Code"] == "AccessDenied"
+        _assume(external, ExternalId="cfct")
+    iam.reset()

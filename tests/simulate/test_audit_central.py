@@ -37,7 +37,9 @@ def test_audit_central_reads_every_role_account_through_its_audit_role(default_s
     assert {"accountId", "ok", "detail", "seed", "gap"} <= set(run.report["central"][0])  # camelCase
     # the members, read through their own cfct-backup-audit roles, are as protected as the
     # simulation says: every read the audit makes is admitted (the key's grants included)
-    member_gaps = [(a["accountId"], g) for a in run.report["accounts"] for g in a["gaps"] if not g["repaired"]]
+    member_gaps = [
+        (a["accountId"], g) for a in run.report["accounts"] for g in a["gaps"] if not g["repaired"]
+    ]
     assert not member_gaps, member_gaps
     assert run.code == 0
 

@@ -253,23 +253,44 @@ def _service_decision(principal: Principal, target: models.Target) -> Decision:
     return Decision(False, f"the trust policy of {target.resource} does not let {service} assume it")
 
 
+_HANDLERS = (("before-parameter-build", _remember_params), ("before-call", _before_call))
+
+
+def _default_session_events() -> Any:
+    """The event system of boto3's default session, if one exists already: BUILTIN_HANDLERS reach
+    only sessions created later, and a `boto3.client(...)` made before install() would otherwise keep
+    a session whose calls are never authorized (enforcement silently off)."""
+    import boto3  # noqa: PLC0415 - only the default session is of interest
+
+    session = boto3.DEFAULT_SESSION
+    return None if session is None else session.events
+
+
 def install() -> None:
-    """Register the handlers (once per process); enforcement stays off until :func:`enforcing`."""
+    """Register the handlers (once per process) for new sessions and boto3's existing default
+    session; enforcement stays off until :func:`enforcing`."""
     with _state.lock:
         if _state.registered:
             return
-        BUILTIN_HANDLERS.append(("before-parameter-build", _remember_params))
-        BUILTIN_HANDLERS.append(("before-call", _before_call))
+        BUILTIN_HANDLERS.extend(_HANDLERS)
+        events = _default_session_events()
+        if events is not None:
+            for event, handler in _HANDLERS:
+                events.register(event, handler, unique_id=f"cfct-backup-{event}")
         _state.registered = True
 
 
 def uninstall() -> None:
-    """Remove the handlers from sessions created from now on (existing sessions keep them, but they
-    do nothing while enforcement is off)."""
+    """Remove the handlers from sessions created from now on and from boto3's default session
+    (other existing sessions keep them, but they do nothing while enforcement is off)."""
     with _state.lock:
-        for entry in (("before-parameter-build", _remember_params), ("before-call", _before_call)):
+        for entry in _HANDLERS:
             if entry in BUILTIN_HANDLERS:
                 BUILTIN_HANDLERS.remove(entry)
+        events = _default_session_events()
+        if events is not None:
+            for event, handler in _HANDLERS:
+                events.unregister(event, handler, unique_id=f"cfct-backup-{event}")
         _state.registered = False
 
 
