@@ -2102,6 +2102,16 @@ ROWS: list[Row] = [
         note="audit checks the bunker grant exists (key policy AuditListsGrants)",
     ),
     R(
+        "AU-20",
+        "audit role",
+        "member admin",
+        admin(MEMBER),
+        "kms:ListGrants",
+        MEMBER_KEY,
+        DENIED,
+        note="the key policy admits the audit role's ListGrants, not every principal of the account",
+    ),
+    R(
         "AU-15",
         "audit role",
         "audit role",

@@ -36,6 +36,7 @@ _PINNED_SIDS = "|".join(
         "AdmitCopyBackFromTheBunker",
         "AutomationSharesWithBunkerByGrant",
         "AutomationManagesItsGrants",
+        "AuditListsGrants",
         "NotificationPublishersUseKey",
         "AuditManagerReportsFromTheAuditAccount",
         "ReconcileReportsFromManagement",

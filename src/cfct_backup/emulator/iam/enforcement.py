@@ -276,7 +276,7 @@ def install() -> None:
         events = _default_session_events()
         if events is not None:
             for event, handler in _HANDLERS:
-                events.register(event, handler, unique_id=f"cfct-backup-{event}")
+                events.register(event, handler, unique_id=f"{__name__}.{event}")
         _state.registered = True
 
 
@@ -290,7 +290,7 @@ def uninstall() -> None:
         events = _default_session_events()
         if events is not None:
             for event, handler in _HANDLERS:
-                events.unregister(event, handler, unique_id=f"cfct-backup-{event}")
+                events.unregister(event, handler, unique_id=f"{__name__}.{event}")
         _state.registered = False
 
 
