@@ -161,17 +161,30 @@ class ReconcileResult:
         return out.getvalue()
 
 
-def in_scope_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str]]:
-    """account ID -> (OU ID, name) for every ACTIVE account directly in a protected OU."""
-    tree = orgtree.read_subtrees(orgs, cfg.protected_ou_ids, descend=False)
+def scope_tree(orgs: Any, cfg: Config) -> orgtree.OrgTree:
+    """The protected OUs and everything below them, walked once (a sweep needs both the accounts in
+    scope and the nested ones)."""
+    return orgtree.read_subtrees(orgs, cfg.protected_ou_ids)
+
+
+def in_scope_accounts(
+    orgs: Any, cfg: Config, tree: orgtree.OrgTree | None = None
+) -> dict[str, tuple[str, str]]:
+    """account ID -> (OU ID, name) for every ACTIVE account directly in a protected OU (from `tree`
+    when given, else from the protected OUs' own accounts only)."""
+    if tree is None:
+        tree = orgtree.read_subtrees(orgs, cfg.protected_ou_ids, descend=False)
     return {a.id: (ou, a.name) for a, ou in tree.in_scope(cfg.protected_ou_ids)}
 
 
-def nested_accounts(orgs: Any, cfg: Config) -> dict[str, tuple[str, str, str]]:
+def nested_accounts(
+    orgs: Any, cfg: Config, tree: orgtree.OrgTree | None = None
+) -> dict[str, tuple[str, str, str]]:
     """account ID -> (OU ID, name, protected ancestor OU) for every ACTIVE account in a child OU (at
     any depth) of a protected OU that is not itself protected: it inherits the backup policies, CfCT
     does not give it the member baseline."""
-    tree = orgtree.read_subtrees(orgs, cfg.protected_ou_ids)
+    if tree is None:
+        tree = scope_tree(orgs, cfg)
     return {a.id: (a.parent_id, a.name, above) for a, above in tree.nested(cfg.protected_ou_ids)}
 
 
@@ -425,7 +438,8 @@ def reconcile(
     sessions.on_client = hook
     try:
         orgs = sessions.home_client("organizations")
-        scope = in_scope_accounts(orgs, cfg)
+        tree = scope_tree(orgs, cfg)
+        scope = in_scope_accounts(orgs, cfg, tree)
         policies = PolicyIndex(orgs)
         validation = PolicyValidation(orgs)  # Organizations' own verdict on effective policies
         destinations = DestinationCache(ttl=None)  # each copy destination read once per sweep
@@ -460,7 +474,7 @@ def reconcile(
 
         with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
             reports = list(pool.map(one, sorted(scope)))
-        nested = {a: v for a, v in nested_accounts(orgs, cfg).items() if a not in scope}
+        nested = {a: v for a, v in nested_accounts(orgs, cfg, tree).items() if a not in scope}
         reports.extend(nested_report(a, *nested[a]) for a in sorted(nested))
         for account_id, item in sorted(items.items()):
             if (
@@ -538,10 +552,11 @@ def sweep_scope(cfg: Config, sessions: SessionFactory) -> list[dict[str, Any]]:
     orgs = sessions.home_client("organizations")
     direct = PolicyIndex(orgs).direct
     groups: dict[tuple[str | None, str | None], list[str]] = {}
-    scope = in_scope_accounts(orgs, cfg)
+    tree = scope_tree(orgs, cfg)
+    scope = in_scope_accounts(orgs, cfg, tree)
     for account, (ou_id, _name) in scope.items():
         groups.setdefault((ou_id, None), []).append(account)
-    nested = nested_accounts(orgs, cfg)
+    nested = nested_accounts(orgs, cfg, tree)
     for account, (child, _name, above) in nested.items():
         if account not in scope:
             groups.setdefault((child, above), []).append(account)

@@ -176,6 +176,24 @@ def test_the_map_items_cover_every_account_once_in_batches_of_one_ou(org: Org) -
     assert sum(1 for b in batches if b["ou"] == org.protected_ou) >= 2
 
 
+def test_the_scope_is_one_walk_below_the_protected_ous(org: Org) -> None:
+    """In scope and nested accounts come from one tree: each protected OU's accounts are listed once
+    per sweep (they were listed twice, once for each question)."""
+    org.vend(org.protected_ou)
+    rt = org.runtime()
+    listed: list[str] = []
+
+    def count(client: Any) -> None:
+        client.meta.events.register(
+            "provide-client-params.organizations.ListAccountsForParent",
+            lambda params, **_: listed.append(params["ParentId"]),
+        )
+
+    rt.sessions.on_client = count
+    sweep_scope(rt.cfg, rt.sessions)
+    assert listed and all(listed.count(ou) == 1 for ou in rt.cfg.protected_ou_ids)
+
+
 def test_concurrency_and_tolerance_are_stack_parameters() -> None:
     resources = load(str(TEMPLATE))["Resources"]
     accounts = resources["SweepStateMachine"]["Properties"]["Definition"]["States"]["Accounts"]
