@@ -402,7 +402,7 @@ def evaluate_management(seen: Mapping[str, Any], t: Target) -> list[CentralCheck
         c.add(
             f"organization conformance pack {contract.CONFORMANCE_PACK}",
             contract.CONFORMANCE_PACK in packs,
-            "recorded (the emulator has no Config API)"
+            "recorded: a complete CloudFormation stack resource (its state in AWS Config is not read)"
             if contract.CONFORMANCE_PACK in packs
             else "not recorded",
             "3.6",
@@ -687,7 +687,11 @@ def evaluate_bunker(seen: Mapping[str, Any], t: Target) -> list[CentralCheck]:
         m.add(
             "break-glass permission set and assignment (Identity Center)",
             bool(sets) and bool(assignments),
-            "recorded (the emulator has no Identity Center API)" if sets and assignments else "not recorded",
+            (
+                "recorded: complete CloudFormation stack resources (Identity Center itself is not read)"
+                if sets and assignments
+                else "not recorded"
+            ),
             "3.5",
             "4.6",
         )
@@ -723,7 +727,7 @@ def evaluate_members(seen: Mapping[str, Any], t: Target) -> list[CentralCheck]:
                 "self-service portfolio and launch role",
                 bool(portfolios) and launch,
                 (
-                    "recorded (the emulator has no Service Catalog API)"
+                    "recorded: a complete CloudFormation stack resource (Service Catalog itself is not read)"
                     if portfolios
                     else "portfolio not recorded"
                 )
