@@ -178,16 +178,18 @@ def test_the_map_items_cover_every_account_once_in_batches_of_one_ou(org: Org) -
 
 def test_the_scope_is_one_walk_below_the_protected_ous(org: Org) -> None:
     """In scope and nested accounts come from one tree: each protected OU's accounts are listed once
-    per sweep (they were listed twice, once for each question)."""
-    org.vend(org.protected_ou)
+    per sweep (they were listed twice, once for each question), however many pages it takes."""
+    for _ in range(BATCH_SIZE + 2):  # more accounts than one ListAccountsForParent page
+        org.vend(org.protected_ou)
     rt = org.runtime()
     listed: list[str] = []
 
+    def first_page(params: dict[str, Any], **_: Any) -> None:
+        if "NextToken" not in params:  # a listing starts; its further pages are the same listing
+            listed.append(params["ParentId"])
+
     def count(client: Any) -> None:
-        client.meta.events.register(
-            "provide-client-params.organizations.ListAccountsForParent",
-            lambda params, **_: listed.append(params["ParentId"]),
-        )
+        client.meta.events.register("provide-client-params.organizations.ListAccountsForParent", first_page)
 
     rt.sessions.on_client = count
     sweep_scope(rt.cfg, rt.sessions)
